@@ -1,0 +1,3 @@
+export function sessionPolicy(): string {
+  return 'session-policy';
+}
