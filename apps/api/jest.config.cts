@@ -1,10 +1,14 @@
+const swc = require('../../jest.swc.js');
+
 module.exports = {
   displayName: 'api',
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
-  transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
-  },
-  moduleFileExtensions: ['ts', 'js', 'html'],
+  ...swc,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  // One real PostgreSQL for the run; each test file gets its own database from a migrated template.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  testTimeout: 30000,
   coverageDirectory: '../../coverage/apps/api',
 };

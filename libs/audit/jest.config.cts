@@ -1,10 +1,10 @@
+const swc = require('../../jest.swc.js');
+
 module.exports = {
   displayName: 'audit',
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
-  transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
-  },
-  moduleFileExtensions: ['ts', 'js', 'html'],
+  ...swc,
+  moduleFileExtensions: ['ts', 'js', 'json'],
   coverageDirectory: '../../coverage/libs/audit',
 };

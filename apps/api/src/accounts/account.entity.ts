@@ -1,0 +1,31 @@
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * A tenant. The session policy overrides are nullable: null means "the system
+ * default". The database keeps hard floors and the idle ≤ absolute invariant for
+ * the both-set case; the configurable bounds are enforced by libs/session-policy.
+ */
+@Entity('accounts')
+@Check('ck_accounts_idle_minutes_range', 'session_idle_minutes IS NULL OR session_idle_minutes BETWEEN 1 AND 525600')
+@Check('ck_accounts_absolute_minutes_range', 'session_absolute_minutes IS NULL OR session_absolute_minutes BETWEEN 1 AND 525600')
+@Check(
+  'ck_accounts_idle_le_absolute',
+  'session_idle_minutes IS NULL OR session_absolute_minutes IS NULL OR session_idle_minutes <= session_absolute_minutes',
+)
+@Check('ck_accounts_name_not_blank', "length(btrim(name)) > 0")
+export class AccountEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_accounts' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ name: 'session_idle_minutes', type: 'integer', nullable: true })
+  sessionIdleMinutes!: number | null;
+
+  @Column({ name: 'session_absolute_minutes', type: 'integer', nullable: true })
+  sessionAbsoluteMinutes!: number | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

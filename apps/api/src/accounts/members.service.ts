@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@sessions/audit';
+import type { AuthUser, ClientInfo } from '../common/auth-user';
+import { Clock } from '../common/clock';
+import { conflict, notFound } from '../common/problem';
+import { Transactions } from '../database/transactions';
+import { SessionsService } from '../sessions/sessions.service';
+import { isUniqueViolation } from '../database/errors';
+import { AccountsRepository } from './accounts.repository';
+import type { CreateMemberDto, UpdateMemberDto } from './dto/member.dto';
+import { PasswordHasher } from './password-hasher';
+import { UserEntity } from './user.entity';
+
+/** Members of the caller's account. Every query is scoped by the caller's account id. */
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly transactions: Transactions,
+    private readonly accounts: AccountsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(caller: AuthUser): Promise<UserEntity[]> {
+    return this.accounts.listUsers(caller.accountId);
+  }
+
+  async add(caller: AuthUser, dto: CreateMemberDto, client: ClientInfo): Promise<UserEntity> {
+    const passwordHash = await this.hasher.hash(dto.password);
+    try {
+      return await this.transactions.run(async (manager) => {
+        const user = manager.create(UserEntity, {
+          accountId: caller.accountId,
+          email: dto.email,
+          name: dto.name,
+          role: dto.role,
+          passwordHash,
+          isActive: true,
+          lastLoginAt: null,
+        });
+        await manager.save(user);
+        await this.audit.record(manager, this.context(caller, client), {
+          action: 'member.added',
+          resourceType: 'user',
+          resourceId: user.id,
+          details: { user_id: user.id, role: user.role, is_active: user.isActive },
+        });
+        return user;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('That email is already registered.');
+      throw error;
+    }
+  }
+
+  /**
+   * Changes a member's role or active flag. The account row is locked first, so two
+   * owners demoting each other cannot leave the account without an active owner.
+   */
+  async update(caller: AuthUser, userId: string, dto: UpdateMemberDto, client: ClientInfo): Promise<UserEntity> {
+    return this.transactions.run(async (manager, afterCommit) => {
+      await this.accounts.lockAccount(manager, caller.accountId);
+      const user = await this.accounts.findUser(caller.accountId, userId, manager);
+      if (!user) throw notFound('No such member in this account.');
+      const role = dto.role ?? user.role;
+      const isActive = dto.is_active ?? user.isActive;
+      const losesOwnership = user.role === 'owner' && user.isActive && (role !== 'owner' || !isActive);
+      if (losesOwnership && (await this.accounts.countActiveOwners(manager, caller.accountId)) <= 1) {
+        throw conflict('The last active owner cannot be demoted or deactivated.');
+      }
+      await manager.update(UserEntity, { id: user.id, accountId: caller.accountId }, { role, isActive });
+      if (user.isActive && !isActive) {
+        await this.sessions.revoke(manager, afterCommit, { accountId: caller.accountId, userId: user.id }, 'user_deactivated');
+      }
+      await this.audit.record(manager, this.context(caller, client), {
+        action: 'member.updated',
+        resourceType: 'user',
+        resourceId: user.id,
+        details: { user_id: user.id, role, is_active: isActive },
+      });
+      return Object.assign(user, { role, isActive });
+    });
+  }
+
+  private context(caller: AuthUser, client: ClientInfo) {
+    return { accountId: caller.accountId, actorUserId: caller.userId, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() };
+  }
+}

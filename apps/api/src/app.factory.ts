@@ -1,0 +1,93 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppModule } from './app.module';
+import { registerClientInfoHook } from './common/client-info.hook';
+import { Clock } from './common/clock';
+import { ProblemFilter } from './common/problem.filter';
+import { createValidationPipe } from './common/validation';
+import type { RuntimeConfig } from './config/runtime-config';
+import { MetricsService } from './metrics/metrics.service';
+import { setupSwagger } from './swagger';
+
+export const API_PREFIX = 'api';
+
+/** Where the built console is: CONSOLE_DIR, or next to the API bundle in dist/apps. */
+function consoleDirectory(config: RuntimeConfig): string | null {
+  const candidates = [config.consoleDir, join(__dirname, '..', 'console', 'browser')].filter((d): d is string => !!d);
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+}
+
+/**
+ * Builds the whole application — the same pipeline for `npm start` and for tests:
+ * Fastify, problem+json errors, validation, client info, metrics, Swagger and the console.
+ */
+export async function createApp(config: RuntimeConfig, options: { clock?: Clock } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    trustProxy: false, // client addresses come from our own TRUSTED_PROXIES handling
+    bodyLimit: 64 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix(API_PREFIX);
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    // Swagger UI and the Angular build use inline styles; scripts stay same-origin.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'", 'https:'],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        fontSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  registerClientInfoHook(fastify, config.trustedProxies);
+
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  const consoleDir = consoleDirectory(config);
+  let indexHtml: string | null = null;
+  if (consoleDir) {
+    indexHtml = readFileSync(join(consoleDir, 'index.html'), 'utf8');
+    await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false, index: false });
+  }
+  // Deep links into the console (e.g. /devices) get its index.html; /api stays JSON.
+  const spaFallback = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    if (!indexHtml || request.method !== 'GET' || request.url.startsWith(`/${API_PREFIX}`)) return false;
+    if (!String(request.headers.accept ?? '').includes('text/html')) return false;
+    void reply.status(200).type('text/html; charset=utf-8').send(indexHtml);
+    return true;
+  };
+  if (indexHtml) {
+    const html = indexHtml;
+    fastify.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+  }
+
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter(spaFallback));
+  setupSwagger(app);
+  await app.init();
+  await fastify.ready();
+  return app;
+}

@@ -1,0 +1,135 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '@sessions/audit';
+import { AccountEntity } from '../accounts/account.entity';
+import { AccountsRepository } from '../accounts/accounts.repository';
+import { UserEntity } from '../accounts/user.entity';
+import type { AuthUser, ClientInfo } from '../common/auth-user';
+import { Clock } from '../common/clock';
+import { conflict, notFound, ProblemException, unauthenticated, validationFailed } from '../common/problem';
+import { isUniqueViolation } from '../database/errors';
+import { Transactions } from '../database/transactions';
+import { SessionsRepository } from '../sessions/sessions.repository';
+import { SessionsService } from '../sessions/sessions.service';
+import type { ChangePasswordDto, SignupDto } from './dto/auth.dto';
+import { PasswordHasher } from '../accounts/password-hasher';
+import { SignInService } from './sign-in.service';
+import { hashJti, TokenService } from './token.service';
+import type { TokenPair } from './token.types';
+
+const invalidCredentials = () =>
+  new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid_credentials', 'The email or password is incorrect.');
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly transactions: Transactions,
+    private readonly accounts: AccountsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly signIn: SignInService,
+    private readonly tokens: TokenService,
+    private readonly sessionsRepo: SessionsRepository,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Creates an account with its owner and signs the owner in. */
+  async signup(dto: SignupDto, client: ClientInfo): Promise<TokenPair> {
+    const passwordHash = await this.hasher.hash(dto.password);
+    try {
+      return await this.transactions.run(async (manager) => {
+        const account = manager.create(AccountEntity, { name: dto.account_name, sessionIdleMinutes: null, sessionAbsoluteMinutes: null });
+        await manager.save(account);
+        const owner = manager.create(UserEntity, {
+          accountId: account.id,
+          email: dto.email,
+          name: dto.name,
+          role: 'owner',
+          passwordHash,
+          isActive: true,
+          lastLoginAt: null,
+        });
+        await manager.save(owner);
+        return this.signIn.startSession(manager, owner, client, 'signup');
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('That email is already registered.');
+      throw error;
+    }
+  }
+
+  /**
+   * Password sign-in. Unknown email, wrong password and deactivated user get the
+   * same answer after the same work (a dummy hash is verified for unknown emails).
+   */
+  async login(email: string, password: string, client: ClientInfo): Promise<TokenPair> {
+    const user = await this.accounts.findUserByEmail(email);
+    const ok = await this.hasher.verify(user?.passwordHash ?? null, password);
+    if (!user || !ok || !user.isActive) {
+      if (user) {
+        const reason = !ok ? 'wrong_password' : 'inactive_user';
+        await this.transactions.run((manager) =>
+          this.audit.record(
+            manager,
+            { accountId: user.accountId, actorUserId: user.id, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() },
+            { action: 'auth.login_failed', resourceType: 'user', resourceId: user.id, details: { method: 'password', reason } },
+          ),
+        );
+      } else {
+        // No account to attach an audit row to; the structured log still records it (never the email's password).
+        this.logger.log({ event: 'auth.login_failed', reason: 'unknown_email', ip: client.ip }, 'sign-in with an unknown email');
+      }
+      throw invalidCredentials();
+    }
+    return this.transactions.run((manager) => this.signIn.startSession(manager, user, client, 'password'));
+  }
+
+  /** Ends the session of the presented refresh token. Idempotent: anything else is a no-op. */
+  async logout(refreshToken: string | undefined, client: ClientInfo): Promise<void> {
+    const claims = refreshToken ? this.tokens.verifyRefresh(refreshToken) : null;
+    if (!claims) return;
+    const token = await this.sessionsRepo.findByJtiHash(hashJti(claims.jti));
+    if (!token || token.sessionRevokedAt !== null || token.sessionId !== claims.sid) return;
+    await this.transactions.run(async (manager, afterCommit) => {
+      const ended = await this.sessions.revoke(manager, afterCommit, { accountId: token.accountId, sessionId: token.sessionId }, 'logout');
+      if (ended.length === 0) return;
+      await this.audit.record(
+        manager,
+        { accountId: token.accountId, actorUserId: token.userId, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() },
+        { action: 'session.revoked', resourceType: 'session', resourceId: token.sessionId, details: { session_id: token.sessionId, by: 'self', reason: 'logout' } },
+      );
+    });
+  }
+
+  /** Changes the caller's password and ends every other session of theirs. */
+  async changePassword(caller: AuthUser, dto: ChangePasswordDto, client: ClientInfo): Promise<void> {
+    const user = await this.accounts.findUser(caller.accountId, caller.userId);
+    if (!user || !user.isActive) throw unauthenticated();
+    if (!(await this.hasher.verify(user.passwordHash, dto.current_password))) {
+      throw validationFailed([{ field: 'current_password', message: 'current_password is incorrect' }]);
+    }
+    const passwordHash = await this.hasher.hash(dto.new_password);
+    await this.transactions.run(async (manager, afterCommit) => {
+      await manager.update(UserEntity, { id: user.id, accountId: user.accountId }, { passwordHash });
+      const ended = await this.sessions.revoke(
+        manager,
+        afterCommit,
+        { accountId: caller.accountId, userId: caller.userId, exceptSessionId: caller.sessionId },
+        'password_changed',
+      );
+      await this.audit.record(
+        manager,
+        { accountId: caller.accountId, actorUserId: caller.userId, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() },
+        { action: 'auth.password_changed', resourceType: 'user', resourceId: caller.userId, details: { ended_sessions: ended.length } },
+      );
+    });
+  }
+
+  async me(caller: AuthUser): Promise<UserEntity> {
+    const user = await this.accounts.findUser(caller.accountId, caller.userId);
+    if (!user) throw notFound();
+    return user;
+  }
+}

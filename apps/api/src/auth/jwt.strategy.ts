@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { ROLES } from '../accounts/roles';
+import type { AuthUser } from '../common/auth-user';
+import { Clock } from '../common/clock';
+import { unauthenticated } from '../common/problem';
+import { APP_CONFIG } from '../config/app-config';
+import type { RuntimeConfig } from '../config/runtime-config';
+import { SessionRevocations } from '../sessions/session-revocations.service';
+import type { AccessClaims } from './token.types';
+
+/**
+ * Verifies the access token: signature by passport-jwt, then expiry against the
+ * injected clock, the token type, and the in-memory revocation cache — no database
+ * read per request.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: RuntimeConfig,
+    private readonly clock: Clock,
+    private readonly revocations: SessionRevocations,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.accessTokenSecret,
+      algorithms: ['HS256'],
+      ignoreExpiration: true,
+    });
+  }
+
+  validate(claims: Partial<AccessClaims>): AuthUser {
+    if (claims.typ !== 'access' || typeof claims.exp !== 'number' || claims.exp <= this.clock.nowSeconds()) {
+      throw unauthenticated('The access token is expired or not an access token.');
+    }
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.acc !== 'string' || !ROLES.includes(claims.role as never)) {
+      throw unauthenticated();
+    }
+    if (this.revocations.isRevoked(claims.sid)) throw unauthenticated('The session has ended.');
+    return { userId: claims.sub, sessionId: claims.sid, accountId: claims.acc, role: claims.role as AuthUser['role'] };
+  }
+}

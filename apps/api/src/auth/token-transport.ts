@@ -1,0 +1,50 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TokenResponseDto } from './dto/auth.dto';
+import type { TokenPair } from './token.types';
+
+export const REFRESH_COOKIE = 'sessions_refresh';
+const COOKIE_PATH = '/api/auth';
+
+/** Browser mode: the client asks for the refresh token in an HttpOnly cookie. */
+export function wantsCookie(request: FastifyRequest): boolean {
+  return String(request.headers['x-token-transport'] ?? '').toLowerCase() === 'cookie';
+}
+
+function isHttps(request: FastifyRequest, forceSecure: boolean): boolean {
+  return forceSecure || request.protocol === 'https';
+}
+
+/**
+ * Renders a token pair. In cookie mode the refresh token goes into an
+ * `HttpOnly; SameSite=Strict; Path=/api/auth` cookie — unreadable by page scripts,
+ * sent only to the auth endpoints — and never into the body.
+ */
+export function sendTokens(request: FastifyRequest, reply: FastifyReply, pair: TokenPair, forceSecure: boolean, now: Date): TokenResponseDto {
+  const body: TokenResponseDto = {
+    access_token: pair.accessToken,
+    token_type: 'bearer',
+    expires_in: pair.expiresIn,
+    idle_expires_at: pair.idleExpiresAt.toISOString(),
+    absolute_expires_at: pair.absoluteExpiresAt.toISOString(),
+  };
+  if (!wantsCookie(request)) return { ...body, refresh_token: pair.refreshToken };
+  const maxAge = Math.max(0, Math.floor((pair.idleExpiresAt.getTime() - now.getTime()) / 1000));
+  void reply.setCookie(REFRESH_COOKIE, pair.refreshToken, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: COOKIE_PATH,
+    secure: isHttps(request, forceSecure),
+    maxAge,
+  });
+  return body;
+}
+
+export function clearRefreshCookie(request: FastifyRequest, reply: FastifyReply, forceSecure: boolean): void {
+  if (request.cookies?.[REFRESH_COOKIE] === undefined && !wantsCookie(request)) return;
+  void reply.clearCookie(REFRESH_COOKIE, { httpOnly: true, sameSite: 'strict', path: COOKIE_PATH, secure: isHttps(request, forceSecure) });
+}
+
+/** The body's token wins; the cookie is the fallback for browser clients. */
+export function presentedRefreshToken(request: FastifyRequest, fromBody: string | undefined): string | undefined {
+  return fromBody ?? request.cookies?.[REFRESH_COOKIE];
+}

@@ -1,0 +1,145 @@
+import { BlockList } from 'node:net';
+import { assertValidBounds, PolicyBounds } from '@sessions/session-policy';
+import { parseTrustedProxies } from '../devices/client-ip';
+
+/** Argon2id cost. Production defaults are OWASP's (19 MiB, t=2, p=1). */
+export interface Argon2Config {
+  memoryKib: number;
+  iterations: number;
+  parallelism: number;
+}
+
+export interface RateLimitConfig {
+  /** Sign-in attempts allowed per client IP in `windowSeconds`. */
+  loginPerIp: number;
+  /** Sign-in attempts allowed per email address in `windowSeconds`. */
+  loginPerEmail: number;
+  windowSeconds: number;
+}
+
+/** Everything the API reads from its environment, validated once at start. */
+export interface AppConfig {
+  port: number;
+  /** Unset means "start an embedded PostgreSQL" (see main.ts). */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number | undefined;
+  trustedProxies: BlockList | null;
+  metricsAllow: BlockList;
+  accessTokenSecret: string | undefined;
+  refreshTokenSecret: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshReuseGraceSeconds: number;
+  policy: PolicyBounds;
+  argon2: Argon2Config;
+  rateLimit: RateLimitConfig;
+  logLevel: string;
+  /** Adds `Secure` to the refresh cookie even on plain http (behind a TLS proxy). */
+  secureCookies: boolean;
+  /** Folder of the built console; unset means "next to the API bundle". */
+  consoleDir: string | undefined;
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `'${raw}' is not an integer`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `${value} is outside ${min}..${max}`);
+  return value;
+}
+
+function optionalInt(env: Env, name: string, min: number, max: number): number | undefined {
+  return env[name] === undefined || env[name] === '' ? undefined : int(env, name, 0, min, max);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `'${env[name]}' is not a boolean (true/false)`);
+}
+
+function secret(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  // HS256 keys shorter than the hash output weaken the MAC (RFC 7518 §3.2).
+  if (Buffer.byteLength(value) < 32) throw new ConfigError(name, 'must be at least 32 bytes long');
+  return value;
+}
+
+function blockList(env: Env, name: string, fallback: string): BlockList {
+  try {
+    return parseTrustedProxies(env[name] ?? fallback) ?? new BlockList();
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message);
+  }
+}
+
+/** Reads and validates the configuration; throws {@link ConfigError} naming the bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const databaseUrl = env['DATABASE_URL'] || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  const policy: PolicyBounds = {
+    idleMinutesDefault: int(env, 'SESSION_IDLE_MINUTES_DEFAULT', 4320, 1, 10_000_000),
+    idleMinutesMin: int(env, 'SESSION_IDLE_MINUTES_MIN', 15, 1, 10_000_000),
+    idleMinutesMax: int(env, 'SESSION_IDLE_MINUTES_MAX', 43200, 1, 10_000_000),
+    absoluteMinutesDefault: int(env, 'SESSION_ABSOLUTE_MINUTES_DEFAULT', 20160, 1, 10_000_000),
+    absoluteMinutesMin: int(env, 'SESSION_ABSOLUTE_MINUTES_MIN', 60, 1, 10_000_000),
+    absoluteMinutesMax: int(env, 'SESSION_ABSOLUTE_MINUTES_MAX', 129600, 1, 10_000_000),
+  };
+  try {
+    assertValidBounds(policy);
+  } catch (error) {
+    throw new ConfigError('SESSION_*_MINUTES_*', (error as Error).message);
+  }
+  let trustedProxies: BlockList | null;
+  try {
+    trustedProxies = parseTrustedProxies(env['TRUSTED_PROXIES']);
+  } catch (error) {
+    throw new ConfigError('TRUSTED_PROXIES', (error as Error).message);
+  }
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    databaseUrl,
+    dataDir: env['DATA_DIR'] || './.data',
+    embeddedPgPort: optionalInt(env, 'EMBEDDED_PG_PORT', 1, 65535),
+    trustedProxies,
+    metricsAllow: blockList(env, 'METRICS_ALLOW', '127.0.0.0/8,::1/128'),
+    accessTokenSecret: secret(env, 'JWT_ACCESS_SECRET'),
+    refreshTokenSecret: secret(env, 'JWT_REFRESH_SECRET'),
+    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 3600),
+    refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+    policy,
+    argon2: {
+      memoryKib: int(env, 'ARGON2_MEMORY_KIB', 19456, 1024, 1_048_576),
+      iterations: int(env, 'ARGON2_ITERATIONS', 2, 1, 10),
+      parallelism: int(env, 'ARGON2_PARALLELISM', 1, 1, 16),
+    },
+    rateLimit: {
+      loginPerIp: int(env, 'LOGIN_RATE_LIMIT_PER_IP', 30, 1, 1_000_000),
+      loginPerEmail: int(env, 'LOGIN_RATE_LIMIT_PER_EMAIL', 10, 1, 1_000_000),
+      windowSeconds: int(env, 'LOGIN_RATE_LIMIT_WINDOW_SECONDS', 300, 1, 86400),
+    },
+    logLevel: env['LOG_LEVEL'] || 'info',
+    secureCookies: bool(env, 'SECURE_COOKIES', false),
+    consoleDir: env['CONSOLE_DIR'] || undefined,
+    seedDemo: bool(env, 'SEED_DEMO', true),
+  };
+}
+
+/** Injection token of the validated {@link AppConfig}. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG } from '../config/app-config';
+import type { RuntimeConfig } from '../config/runtime-config';
+import { dataSourceOptions } from './data-source';
+import { Transactions } from './transactions';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: RuntimeConfig) => ({
+        ...dataSourceOptions(config.databaseUrl, { poolSize: config.databasePoolSize }),
+        // Start even when PostgreSQL is down: requests answer 503 until it is back.
+        retryAttempts: 0,
+        manualInitialization: false,
+      }),
+    }),
+  ],
+  providers: [Transactions],
+  exports: [Transactions],
+})
+export class DatabaseModule {}

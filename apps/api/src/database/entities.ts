@@ -1,0 +1,8 @@
+import { AuditEventEntity } from '@sessions/audit';
+import { AccountEntity } from '../accounts/account.entity';
+import { UserEntity } from '../accounts/user.entity';
+import { RefreshTokenEntity } from '../sessions/refresh-token.entity';
+import { SessionEntity } from '../sessions/session.entity';
+
+/** Every entity, listed explicitly: the API ships as one bundle, so no globbing. */
+export const ENTITIES = [AccountEntity, UserEntity, SessionEntity, RefreshTokenEntity, AuditEventEntity];

@@ -1,0 +1,32 @@
+import { Controller, Get, HttpStatus } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { ProblemException } from '../common/problem';
+import { ProblemDto } from '../common/problem.dto';
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({ enum: ['up'] }) database!: 'up';
+  @ApiProperty({ description: 'Seconds since the process started.' }) uptime_seconds!: number;
+}
+
+@ApiTags('ops')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get()
+  @ApiOkResponse({ type: HealthDto })
+  @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'The database is unreachable (`unavailable`).' })
+  async check(): Promise<HealthDto> {
+    try {
+      await Promise.race([
+        this.dataSource.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('database check timed out')), 3000).unref()),
+      ]);
+    } catch {
+      throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'unavailable', 'The database is unreachable.');
+    }
+    return { status: 'ok', database: 'up', uptime_seconds: Math.round(process.uptime()) };
+  }
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Client, Notification } from 'pg';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/app-config';
+import type { RuntimeConfig } from '../config/runtime-config';
+import { Clock } from '../common/clock';
+
+export const SESSION_REVOKED_CHANNEL = 'session_revoked';
+
+/**
+ * Which sessions ended recently, kept in memory so the access-token guard can refuse
+ * an ended session's tokens without a database read per request.
+ *
+ * An entry only has to outlive the access tokens of its session (their TTL). Every
+ * replica hears about every ended session through PostgreSQL LISTEN/NOTIFY (a trigger
+ * on `sessions` notifies inside the ending transaction); a replica that starts, or
+ * whose listener reconnects, reloads the sessions ended within the TTL.
+ */
+@Injectable()
+export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SessionRevocations.name);
+  /** session id → epoch ms after which no access token of it can still be valid */
+  private readonly revoked = new Map<string, number>();
+  private listener: Client | null = null;
+  private stopped = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly pruneTimer: NodeJS.Timeout;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {
+    this.pruneTimer = setInterval(() => this.prune(), 60_000);
+    this.pruneTimer.unref();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.listen().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'session revocation listener not connected; retrying');
+      this.scheduleReconnect();
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pruneTimer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+  }
+
+  isRevoked(sessionId: string): boolean {
+    const until = this.revoked.get(sessionId);
+    return until !== undefined && until > this.clock.now().getTime();
+  }
+
+  /** Records sessions this process just ended (after commit), ahead of their notification. */
+  markRevoked(sessionIds: readonly string[]): void {
+    const until = this.clock.now().getTime() + this.retentionMs();
+    for (const id of sessionIds) this.revoked.set(id, until);
+  }
+
+  private retentionMs(): number {
+    // One extra minute absorbs clock skew between replicas.
+    return (this.config.accessTokenTtlSeconds + 60) * 1000;
+  }
+
+  private prune(): void {
+    const now = this.clock.now().getTime();
+    for (const [id, until] of this.revoked) if (until <= now) this.revoked.delete(id);
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'sessions-api-listener' });
+    client.on('error', (error) => {
+      this.logger.warn({ err: error }, 'session revocation listener lost its connection');
+      if (this.listener === client) this.listener = null;
+      void client.end().catch(() => undefined);
+      this.scheduleReconnect();
+    });
+    client.on('notification', (message: Notification) => {
+      if (message.channel === SESSION_REVOKED_CHANNEL && message.payload) this.markRevoked([message.payload]);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${SESSION_REVOKED_CHANNEL}`);
+    if (this.stopped) {
+      await client.end();
+      return;
+    }
+    this.listener = client;
+    // Load after LISTEN so nothing ended in between is missed.
+    const since = new Date(this.clock.now().getTime() - this.retentionMs());
+    const rows: { id: string }[] = await this.dataSource.query(
+      'SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND revoked_at > $1',
+      [since],
+    );
+    this.markRevoked(rows.map((row) => row.id));
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.listen().catch(() => this.scheduleReconnect());
+    }, 2000);
+    this.reconnectTimer.unref();
+  }
+}

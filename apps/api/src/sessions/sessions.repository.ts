@@ -1,0 +1,222 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Role } from '../accounts/roles';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { RevokeReason, SessionEntity } from './session.entity';
+
+export interface NewSession {
+  accountId: string;
+  userId: string;
+  authTime: Date;
+  idleMaxSeconds: number;
+  absMaxSeconds: number;
+  userAgent: string | null;
+  ip: string | null;
+  jtiHash: Buffer;
+}
+
+export interface RotateParams {
+  presentedJtiHash: Buffer;
+  successorJtiHash: Buffer;
+  now: Date;
+  /** A legacy token carries no snapshot: take a fresh one from the current policy. */
+  legacy: boolean;
+  defaultIdleSeconds: number;
+  defaultAbsoluteSeconds: number;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** What the rotation statement saw; `rotated` false means consumed but refused. */
+export interface RotateResult {
+  sessionId: string;
+  accountId: string;
+  userId: string;
+  role: Role;
+  isActive: boolean;
+  authTime: Date;
+  presentedIssuedAt: Date;
+  idleMaxSeconds: number;
+  absMaxSeconds: number;
+  rotated: boolean;
+}
+
+export interface RevokeFilter {
+  accountId: string;
+  sessionId?: string;
+  userId?: string;
+  exceptSessionId?: string;
+}
+
+/**
+ * Rotation in one statement (one round trip, atomic on its own):
+ * 1. `consumed` marks the presented token used only if it is unused and its session
+ *    is live — concurrent presenters serialise on the row lock and all but one see
+ *    `used_at` set, so exactly one wins;
+ * 2. the snapshot is tightened by the account's current policy (LEAST; a legacy
+ *    token takes the current policy) — the same rule as `tightenSnapshot` in
+ *    libs/session-policy, which the service uses to classify refusals;
+ * 3. `successor` is inserted only when the user is active and neither deadline has
+ *    passed (`now` at or past a deadline is expired); otherwise the token stays
+ *    consumed, so an expired token cannot be replayed;
+ * 4. the session is stamped with the activity, client and tightened snapshot.
+ */
+const ROTATE_SQL = `
+WITH consumed AS (
+  UPDATE refresh_tokens rt
+     SET used_at = $3
+    FROM sessions s
+    JOIN accounts a ON a.id = s.account_id
+    JOIN users u ON u.id = s.user_id
+   WHERE rt.jti_hash = $1
+     AND rt.used_at IS NULL
+     AND rt.session_id = s.id
+     AND s.revoked_at IS NULL
+  RETURNING rt.session_id, rt.account_id, s.user_id, u.role, u.is_active, s.auth_time,
+            rt.issued_at AS presented_issued_at,
+            CASE WHEN $4 THEN COALESCE(a.session_idle_minutes * 60, $5)
+                 ELSE LEAST(s.idle_max_seconds, COALESCE(a.session_idle_minutes * 60, $5)) END AS idle_max_seconds,
+            CASE WHEN $4 THEN COALESCE(a.session_absolute_minutes * 60, $6)
+                 ELSE LEAST(s.abs_max_seconds, COALESCE(a.session_absolute_minutes * 60, $6)) END AS abs_max_seconds
+),
+successor AS (
+  INSERT INTO refresh_tokens (session_id, account_id, jti_hash, issued_at)
+  SELECT c.session_id, c.account_id, $2, $3
+    FROM consumed c
+   WHERE c.is_active
+     AND $3 < c.auth_time + make_interval(secs => c.abs_max_seconds)
+     AND $3 < c.presented_issued_at + make_interval(secs => c.idle_max_seconds)
+  RETURNING session_id
+),
+touched AS (
+  UPDATE sessions s
+     SET last_used_at = $3, user_agent = COALESCE($7, s.user_agent), ip = COALESCE($8, s.ip),
+         idle_max_seconds = c.idle_max_seconds, abs_max_seconds = c.abs_max_seconds
+    FROM consumed c
+    JOIN successor n ON n.session_id = c.session_id
+   WHERE s.id = c.session_id
+  RETURNING s.id
+)
+SELECT c.session_id, c.account_id, c.user_id, c.role, c.is_active, c.auth_time, c.presented_issued_at,
+       c.idle_max_seconds, c.abs_max_seconds, EXISTS (SELECT 1 FROM touched) AS rotated
+  FROM consumed c`;
+
+interface RotateRow {
+  session_id: string;
+  account_id: string;
+  user_id: string;
+  role: Role;
+  is_active: boolean;
+  auth_time: Date;
+  presented_issued_at: Date;
+  idle_max_seconds: number;
+  abs_max_seconds: number;
+  rotated: boolean;
+}
+
+export interface UsedTokenInfo {
+  sessionId: string;
+  accountId: string;
+  userId: string;
+  usedAt: Date | null;
+  sessionRevokedAt: Date | null;
+}
+
+/** The SQL of the session lifecycle. Every statement is scoped by account or by a secret hash. */
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(manager: EntityManager, session: NewSession): Promise<SessionEntity> {
+    const row = manager.create(SessionEntity, {
+      accountId: session.accountId,
+      userId: session.userId,
+      authTime: session.authTime,
+      idleMaxSeconds: session.idleMaxSeconds,
+      absMaxSeconds: session.absMaxSeconds,
+      userAgent: session.userAgent,
+      ip: session.ip,
+      createdAt: session.authTime,
+      lastUsedAt: session.authTime,
+      revokedAt: null,
+      revokeReason: null,
+    });
+    await manager.insert(SessionEntity, row);
+    await manager.insert(RefreshTokenEntity, {
+      sessionId: row.id,
+      accountId: session.accountId,
+      jtiHash: session.jtiHash,
+      issuedAt: session.authTime,
+      usedAt: null,
+    });
+    return row;
+  }
+
+  async rotate(params: RotateParams): Promise<RotateResult | null> {
+    const rows: RotateRow[] = await this.dataSource.query(ROTATE_SQL, [
+      params.presentedJtiHash,
+      params.successorJtiHash,
+      params.now,
+      params.legacy,
+      params.defaultIdleSeconds,
+      params.defaultAbsoluteSeconds,
+      params.userAgent,
+      params.ip,
+    ]);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      sessionId: row.session_id,
+      accountId: row.account_id,
+      userId: row.user_id,
+      role: row.role,
+      isActive: row.is_active,
+      authTime: row.auth_time,
+      presentedIssuedAt: row.presented_issued_at,
+      idleMaxSeconds: Number(row.idle_max_seconds),
+      absMaxSeconds: Number(row.abs_max_seconds),
+      rotated: row.rotated,
+    };
+  }
+
+  /** Cold path after a refused rotation: was this a known, already-used token? */
+  async findByJtiHash(jtiHash: Buffer): Promise<UsedTokenInfo | null> {
+    const rows: { session_id: string; account_id: string; user_id: string; used_at: Date | null; revoked_at: Date | null }[] =
+      await this.dataSource.query(
+        `SELECT rt.session_id, rt.account_id, s.user_id, rt.used_at, s.revoked_at
+           FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+          WHERE rt.jti_hash = $1`,
+        [jtiHash],
+      );
+    const row = rows[0];
+    return row
+      ? { sessionId: row.session_id, accountId: row.account_id, userId: row.user_id, usedAt: row.used_at, sessionRevokedAt: row.revoked_at }
+      : null;
+  }
+
+  /** Ends the matching live sessions; returns their ids (so a second call returns none). */
+  async revoke(manager: EntityManager, filter: RevokeFilter, reason: RevokeReason, now: Date): Promise<string[]> {
+    const params: unknown[] = [now, reason, filter.accountId];
+    const where = ['account_id = $3', 'revoked_at IS NULL'];
+    if (filter.sessionId !== undefined) where.push(`id = $${params.push(filter.sessionId)}`);
+    if (filter.userId !== undefined) where.push(`user_id = $${params.push(filter.userId)}`);
+    if (filter.exceptSessionId !== undefined) where.push(`id <> $${params.push(filter.exceptSessionId)}`);
+    const result: [{ id: string }[], number] = await manager.query(
+      `UPDATE sessions SET revoked_at = $1, revoke_reason = $2 WHERE ${where.join(' AND ')} RETURNING id`,
+      params,
+    );
+    return result[0].map((row) => row.id);
+  }
+
+  /** A user's live sessions: not revoked and inside both deadlines. Served by `ix_sessions_user_live`. */
+  async findLiveForUser(accountId: string, userId: string, now: Date): Promise<SessionEntity[]> {
+    return this.dataSource
+      .getRepository(SessionEntity)
+      .createQueryBuilder('s')
+      .where('s.user_id = :userId AND s.account_id = :accountId AND s.revoked_at IS NULL', { userId, accountId })
+      .andWhere("s.auth_time + make_interval(secs => s.abs_max_seconds) > :now", { now })
+      .andWhere("s.last_used_at + make_interval(secs => s.idle_max_seconds) > :now", { now })
+      .orderBy('s.last_used_at', 'DESC')
+      .getMany();
+  }
+}

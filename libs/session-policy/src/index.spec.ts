@@ -1,0 +1,32 @@
+import * as api from './index';
+
+describe('public API', () => {
+  // The API and the console code against these names; removing or renaming one
+  // is a breaking change that should be deliberate.
+  it('exports exactly the documented runtime values', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'DEFAULT_SOON_WINDOW_SECONDS',
+        'EXPIRY_WARNING_STATES',
+        'POLICY_FIELDS',
+        'POLICY_PRESETS',
+        'REFRESH_REFUSALS',
+        'SECONDS_PER_MINUTE',
+        'STANDARD_PRESET',
+        'SYSTEM_POLICY_BOUNDS',
+        'applyPolicyPatch',
+        'assertValidBounds',
+        'classifyExpiry',
+        'computeDeadlines',
+        'detectPreset',
+        'expiryWarning',
+        'isRefreshRefusal',
+        'presetOverrides',
+        'resolvePolicy',
+        'snapshotPolicy',
+        'tightenSnapshot',
+        'validatePolicy',
+      ].sort(),
+    );
+  });
+});

@@ -1,3 +1,0 @@
-export function sessionPolicy(): string {
-  return 'session-policy';
-}
