@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { registerClientInfoHook } from './common/client-info.hook';
+import { registerContentTypeHook } from './common/content-type.hook';
 import { Clock } from './common/clock';
 import { ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
@@ -59,6 +60,7 @@ export async function createApp(config: RuntimeConfig, options: { clock?: Clock 
     },
   });
   registerClientInfoHook(fastify, config.trustedProxies);
+  registerContentTypeHook(fastify);
 
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request, reply) => {

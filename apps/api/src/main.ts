@@ -20,13 +20,15 @@ async function main(): Promise<void> {
     await ensureDatabase(embedded.url('postgres'), DATABASE_NAME);
     databaseUrl = embedded.url(DATABASE_NAME);
   }
-  const devSecrets =
-    config.accessTokenSecret && config.refreshTokenSecret ? null : loadOrCreateDevSecrets(config.dataDir);
+  const secrets =
+    config.accessTokenSecret && config.refreshTokenSecret
+      ? { access: config.accessTokenSecret, refresh: config.refreshTokenSecret }
+      : loadOrCreateDevSecrets(config.dataDir);
   const runtime: RuntimeConfig = {
     ...config,
     databaseUrl,
-    accessTokenSecret: config.accessTokenSecret ?? devSecrets!.access,
-    refreshTokenSecret: config.refreshTokenSecret ?? devSecrets!.refresh,
+    accessTokenSecret: secrets.access,
+    refreshTokenSecret: secrets.refresh,
     databasePoolSize: 20,
   };
 

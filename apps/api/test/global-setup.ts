@@ -12,7 +12,6 @@ export default async function globalSetup(): Promise<void> {
   const root = join(__dirname, '..', '..', '..');
   const base = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
   register({ baseUrl: root, paths: base.compilerOptions.paths });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startTestDatabaseServer } = require('./test-database-server') as typeof import('./test-database-server');
   await startTestDatabaseServer();
 }

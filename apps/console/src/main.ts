@@ -1,5 +1,12 @@
 import { bootstrapApplication } from '@angular/platform-browser';
-import { appConfig } from './app/app.config';
 import { App } from './app/app';
+import { appConfig } from './app/app.config';
 
-bootstrapApplication(App, appConfig).catch((err) => console.error(err));
+bootstrapApplication(App, appConfig).catch((error: unknown) => {
+  // Never leave a blank page: say what happened where the app would have been.
+  console.error(error);
+  const root = document.querySelector('app-root');
+  if (root) {
+    root.textContent = 'The console could not start. Reload the page to try again.';
+  }
+});

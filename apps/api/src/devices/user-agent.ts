@@ -22,7 +22,9 @@ const { UAParser } = require('ua-parser-js') as {
   UAParser: UAParserConstructor;
 };
 
-export type DeviceType = 'desktop' | 'mobile' | 'tablet' | 'unknown';
+/** The `device_type` vocabulary of the session (device) item. */
+export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet', 'unknown'] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
 
 export interface DeviceDescription {
   /** e.g. "Chrome on macOS", "Safari on iPhone", "Unknown device". */

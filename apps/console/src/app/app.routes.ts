@@ -1,3 +1,37 @@
-import { Route } from '@angular/router';
+import type { Route } from '@angular/router';
+import { ownerGuard, signedInGuard, signedOutGuard } from './core/auth/auth.guards';
 
-export const appRoutes: Route[] = [];
+export const appRoutes: Route[] = [
+  {
+    path: 'login',
+    title: 'Sign in · Sessions',
+    canActivate: [signedOutGuard],
+    loadComponent: () => import('./features/login/login-page').then((m) => m.LoginPage),
+  },
+  {
+    path: '',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./features/shell/shell').then((m) => m.Shell),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'devices' },
+      {
+        path: 'devices',
+        title: 'Devices · Sessions',
+        loadComponent: () => import('./features/devices/devices-page').then((m) => m.DevicesPage),
+      },
+      {
+        path: 'security',
+        title: 'Session policy · Sessions',
+        canActivate: [ownerGuard],
+        loadComponent: () => import('./features/security/security-page').then((m) => m.SecurityPage),
+      },
+      {
+        path: 'audit',
+        title: 'Audit log · Sessions',
+        canActivate: [ownerGuard],
+        loadComponent: () => import('./features/audit/audit-page').then((m) => m.AuditPage),
+      },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];

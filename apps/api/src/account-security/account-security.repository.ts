@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import type { PolicyOverrides } from '@sessions/session-policy';
+import { DataSource, EntityManager } from 'typeorm';
+import { AccountEntity } from '../accounts/account.entity';
+
+export interface ActiveUserRow {
+  userId: string;
+  name: string;
+  email: string;
+  lastLoginAt: Date | null;
+}
+
+/**
+ * Users of one account with at least one live session: not revoked and inside both
+ * deadlines of its snapshot (`auth_time + abs_max`, `last_used_at + idle_max`). The
+ * EXISTS probe walks `ix_sessions_account_live`; users are reported once each.
+ */
+const ACTIVE_USERS_SQL = `
+SELECT u.id AS user_id, u.name, u.email, u.last_login_at
+  FROM users u
+ WHERE u.account_id = $1
+   AND EXISTS (
+     SELECT 1
+       FROM sessions s
+      WHERE s.account_id = $1
+        AND s.user_id = u.id
+        AND s.revoked_at IS NULL
+        AND s.auth_time + make_interval(secs => s.abs_max_seconds) > $2
+        AND s.last_used_at + make_interval(secs => s.idle_max_seconds) > $2)
+ ORDER BY u.last_login_at DESC NULLS LAST, u.email ASC`;
+
+/** The SQL of the account-security page; every statement is scoped by the caller's account. */
+@Injectable()
+export class AccountSecurityRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async updatePolicy(manager: EntityManager, accountId: string, overrides: PolicyOverrides): Promise<void> {
+    await manager.update(
+      AccountEntity,
+      { id: accountId },
+      { sessionIdleMinutes: overrides.idleMinutes, sessionAbsoluteMinutes: overrides.absoluteMinutes },
+    );
+  }
+
+  async findActiveUsers(accountId: string, now: Date): Promise<ActiveUserRow[]> {
+    const rows: { user_id: string; name: string; email: string; last_login_at: Date | null }[] = await this.dataSource.query(
+      ACTIVE_USERS_SQL,
+      [accountId, now],
+    );
+    return rows.map((row) => ({ userId: row.user_id, name: row.name, email: row.email, lastLoginAt: row.last_login_at }));
+  }
+}

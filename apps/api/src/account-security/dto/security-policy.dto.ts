@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, ValidateIf } from 'class-validator';
+import { POLICY_PRESETS, PolicyPreset } from '@sessions/session-policy';
+import type { ActiveUser, SecurityPolicyView } from '../account-security.service';
+
+/** `undefined` means "absent: leave the override as it is"; `null` clears it, so only other values are checked. */
+const isPresentAndNotNull = (_object: object, value: unknown) => value !== undefined && value !== null;
+
+export class ActiveUserDto {
+  @ApiProperty({ format: 'uuid', description: 'The signed-in user.' })
+  user_id!: string;
+
+  @ApiProperty({ description: 'Display name.' })
+  name!: string;
+
+  @ApiProperty({ description: 'Sign-in email.' })
+  email!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the user last signed in.' })
+  last_login_at!: string | null;
+}
+
+export class SecurityPolicyDto {
+  @ApiProperty({ type: Number, nullable: true, description: "The account's idle-timeout override in minutes; null follows the system default." })
+  idle_minutes!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: "The account's absolute-lifetime override in minutes; null follows the system default." })
+  absolute_minutes!: number | null;
+
+  @ApiProperty({ description: 'Idle timeout in force for new sign-ins, in minutes (override or default).', example: 4320 })
+  effective_idle_minutes!: number;
+
+  @ApiProperty({ description: 'Absolute session lifetime in force for new sign-ins, in minutes (override or default).', example: 20160 })
+  effective_absolute_minutes!: number;
+
+  @ApiProperty({ description: 'Smallest idle override the operator allows, in minutes.', example: 15 })
+  idle_minutes_min!: number;
+
+  @ApiProperty({ description: 'Largest idle override the operator allows, in minutes.', example: 43200 })
+  idle_minutes_max!: number;
+
+  @ApiProperty({ description: 'Smallest absolute override the operator allows, in minutes.', example: 60 })
+  absolute_minutes_min!: number;
+
+  @ApiProperty({ description: 'Largest absolute override the operator allows, in minutes.', example: 129600 })
+  absolute_minutes_max!: number;
+
+  @ApiProperty({
+    enum: POLICY_PRESETS,
+    description: 'The console preset the overrides match, derived and never stored: `strict` = both cleared, `standard` = 10080 / 43200, otherwise `custom`.',
+  })
+  preset!: PolicyPreset;
+
+  @ApiProperty({
+    type: [ActiveUserDto],
+    description: 'Users of this account with at least one live session (not revoked, inside both deadlines), most recent sign-in first.',
+  })
+  active_users!: ActiveUserDto[];
+}
+
+export function mapActiveUser(user: ActiveUser): ActiveUserDto {
+  return { user_id: user.userId, name: user.name, email: user.email, last_login_at: user.lastLoginAt?.toISOString() ?? null };
+}
+
+export function mapSecurityPolicy(view: SecurityPolicyView): SecurityPolicyDto {
+  return {
+    idle_minutes: view.overrides.idleMinutes,
+    absolute_minutes: view.overrides.absoluteMinutes,
+    effective_idle_minutes: view.effective.idleMinutes,
+    effective_absolute_minutes: view.effective.absoluteMinutes,
+    idle_minutes_min: view.bounds.idleMinutesMin,
+    idle_minutes_max: view.bounds.idleMinutesMax,
+    absolute_minutes_min: view.bounds.absoluteMinutesMin,
+    absolute_minutes_max: view.bounds.absoluteMinutesMax,
+    preset: view.preset,
+    active_users: view.activeUsers.map(mapActiveUser),
+  };
+}
+
+/**
+ * PATCH semantics: a number sets the override, `null` clears it, an absent field is
+ * left as it is. Ranges are not checked here: they come from configuration and the
+ * cross-field rule needs the stored values, so `validatePolicy` checks them in the service.
+ */
+export class UpdateSecurityPolicyDto {
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'Idle timeout override in minutes (integer within the bounds); null clears it; absent leaves it unchanged.',
+    example: 60,
+  })
+  @ValidateIf(isPresentAndNotNull)
+  @IsInt({ message: 'idle_minutes must be an integer number of minutes or null' })
+  idle_minutes?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'Absolute lifetime override in minutes (integer within the bounds); null clears it; absent leaves it unchanged.',
+    example: 240,
+  })
+  @ValidateIf(isPresentAndNotNull)
+  @IsInt({ message: 'absolute_minutes must be an integer number of minutes or null' })
+  absolute_minutes?: number | null;
+}
+
+export const REVOKE_SCOPES = ['all', 'others'] as const;
+export type RevokeScope = (typeof REVOKE_SCOPES)[number];
+
+export class RevokeSessionsDto {
+  @ApiPropertyOptional({
+    enum: REVOKE_SCOPES,
+    default: 'all',
+    description: "`all` ends every session of the account, the caller's included; `others` keeps the caller's current session.",
+  })
+  @ValidateIf((_object: object, value: unknown) => value !== undefined)
+  @IsIn(REVOKE_SCOPES, { message: `scope must be one of ${REVOKE_SCOPES.join(', ')}` })
+  scope?: RevokeScope;
+}
+
+export class RevokeSessionsResponseDto {
+  @ApiProperty({ description: 'How many live sessions this call ended (0 when there were none left).', example: 3 })
+  revoked_count!: number;
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { AuditAction, AuditResourceType } from '@sessions/audit';
+import { DataSource } from 'typeorm';
+import type { AuditCursor } from './audit-cursor';
+
+export interface AuditEventFilter {
+  action?: AuditAction;
+  /** inclusive */
+  since?: Date;
+  /** exclusive */
+  until?: Date;
+  /** Only events strictly older than this position, in `(occurred_at, id)` order. */
+  after?: AuditCursor;
+  limit: number;
+}
+
+export interface AuditEventRow {
+  id: string;
+  occurredAt: Date;
+  /** `occurred_at` in UTC with PostgreSQL's full (microsecond) precision, for cursors. */
+  occurredAtExact: string;
+  action: AuditAction;
+  actorUserId: string | null;
+  actorEmail: string | null;
+  resourceType: AuditResourceType;
+  resourceId: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+interface Row {
+  id: string;
+  occurred_at: Date;
+  occurred_at_exact: string;
+  action: AuditAction;
+  actor_user_id: string | null;
+  actor_email: string | null;
+  resource_type: AuditResourceType;
+  resource_id: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** Reads of the append-only audit log (writes go through `AuditService` in libs/audit). */
+@Injectable()
+export class AuditEventsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * One page, newest first, by keyset: a backward scan of `ix_audit_events_account_time
+   * (account_id, occurred_at, id)` that starts at the cursor, so deep pages cost the
+   * same as the first. The actor's email comes from a LEFT JOIN scoped to the same
+   * account, so an id can never reveal another tenant's user.
+   */
+  async list(accountId: string, filter: AuditEventFilter): Promise<AuditEventRow[]> {
+    const params: unknown[] = [accountId];
+    const where = ['e.account_id = $1'];
+    if (filter.action !== undefined) where.push(`e.action = $${params.push(filter.action)}`);
+    if (filter.since !== undefined) where.push(`e.occurred_at > $${params.push(filter.since)}`);
+    if (filter.until !== undefined) where.push(`e.occurred_at < $${params.push(filter.until)}`);
+    if (filter.after !== undefined) {
+      const at = params.push(filter.after.occurredAt);
+      const id = params.push(filter.after.id);
+      where.push(`(e.occurred_at, e.id) < ($${at}::timestamptz, $${id}::uuid)`);
+    }
+    const limit = params.push(filter.limit);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT e.id, e.occurred_at,
+              to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at_exact,
+              e.action, e.actor_user_id, u.email AS actor_email, e.resource_type, e.resource_id,
+              e.details, e.ip, e.user_agent
+         FROM audit_events e
+         LEFT JOIN users u ON u.id = e.actor_user_id AND u.account_id = e.account_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY e.occurred_at DESC, e.id DESC
+        LIMIT $${limit}`,
+      params,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      occurredAt: row.occurred_at,
+      occurredAtExact: row.occurred_at_exact,
+      action: row.action,
+      actorUserId: row.actor_user_id,
+      actorEmail: row.actor_email,
+      resourceType: row.resource_type,
+      resourceId: row.resource_id,
+      details: row.details,
+      ip: row.ip,
+      userAgent: row.user_agent,
+    }));
+  }
+}

@@ -1,0 +1,47 @@
+import { HttpErrorResponse } from '@angular/common/http';
+import type { FieldErrorDto, ProblemCode } from '@sessions/api-client';
+
+/** What the console needs from a failed call, whatever shape the failure had. */
+export interface Problem {
+  status: number;
+  code: ProblemCode | null;
+  /** A sentence fit for a snack-bar. */
+  detail: string;
+  errors: FieldErrorDto[];
+}
+
+const OFFLINE = "Can't reach the server. Check your connection and try again.";
+const UNEXPECTED = 'Something went wrong. Please try again.';
+
+/**
+ * Reads an `application/problem+json` answer (RFC 9457) out of any error.
+ *
+ * Bodies of calls made with `responseType: 'text'` (e.g. 204 endpoints) arrive
+ * as strings, so they are parsed here too.
+ */
+export function problemOf(error: unknown): Problem {
+  if (!(error instanceof HttpErrorResponse)) {
+    return { status: 0, code: null, detail: UNEXPECTED, errors: [] };
+  }
+  if (error.status === 0) {
+    return { status: 0, code: null, detail: OFFLINE, errors: [] };
+  }
+  const body = parseBody(error.error);
+  return {
+    status: error.status,
+    code: typeof body?.['code'] === 'string' ? (body['code'] as ProblemCode) : null,
+    detail: typeof body?.['detail'] === 'string' && body['detail'] ? body['detail'] : UNEXPECTED,
+    errors: Array.isArray(body?.['errors']) ? (body['errors'] as FieldErrorDto[]) : [],
+  };
+}
+
+function parseBody(raw: unknown): Record<string, unknown> | null {
+  if (typeof raw === 'string') {
+    try {
+      return parseBody(JSON.parse(raw));
+    } catch {
+      return null;
+    }
+  }
+  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : null;
+}

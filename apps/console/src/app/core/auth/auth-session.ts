@@ -1,0 +1,110 @@
+import { Injectable, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Router } from '@angular/router';
+import { Api, authLoginJson, authLogout, authMe } from '@sessions/api-client';
+import { isRefreshRefusal } from '@sessions/session-policy';
+import { firstValueFrom } from 'rxjs';
+import { problemOf } from '../api/problem';
+import { AuthState } from './auth-state';
+import type { SignOutReason } from './sign-out-reason';
+import { TokenRefreshCoordinator, type AuthBroadcast } from './token-refresh-coordinator';
+
+/** Signing in, restoring a session on reload, and every way of signing out. */
+@Injectable({ providedIn: 'root' })
+export class AuthSession {
+  private readonly api = inject(Api);
+  private readonly state = inject(AuthState);
+  private readonly coordinator = inject(TokenRefreshCoordinator);
+  private readonly router = inject(Router);
+  private readonly reason = signal<SignOutReason | null>(null);
+
+  /** Why the last session ended, for the sign-in page to explain. */
+  readonly lastSignOutReason = this.reason.asReadonly();
+
+  constructor() {
+    this.coordinator.fromOtherTabs.pipe(takeUntilDestroyed()).subscribe((message) => void this.followOtherTab(message));
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    const tokens = await firstValueFrom(this.api.invoke(authLoginJson, { body: { email, password } }));
+    this.state.applyTokens(tokens);
+    await this.loadUser();
+    this.reason.set(null);
+    this.coordinator.announceTokens(tokens);
+  }
+
+  /**
+   * Runs before the first navigation: a reload keeps the user signed in by
+   * trading the HttpOnly refresh cookie for a new access token. Never throws;
+   * without a usable cookie the user simply lands on the sign-in page.
+   */
+  async restore(): Promise<void> {
+    try {
+      await this.coordinator.refresh();
+      await this.loadUser();
+    } catch (error) {
+      this.state.clear();
+      const code = problemOf(error).code;
+      // No cookie at all also answers `invalid_refresh_token`: only expiry is news.
+      if (code === 'session_expired_idle' || code === 'session_expired_absolute') {
+        this.reason.set(code);
+      }
+    }
+  }
+
+  /** Ends this browser's session on the server, then everywhere in this browser. */
+  async signOut(reason: SignOutReason = 'signed_out'): Promise<void> {
+    try {
+      await firstValueFrom(this.api.invoke(authLogout, { body: {} }));
+    } catch {
+      // The session may already be over (expired, revoked); signing out locally is what matters.
+    }
+    this.endLocally(reason, true);
+  }
+
+  /** After a refresh the server refused: explain why when it is one of the refusal codes. */
+  expire(error: unknown): void {
+    const code = problemOf(error).code;
+    if (isRefreshRefusal(code) && this.state.accessToken() !== null) {
+      void this.signOut(code);
+    }
+  }
+
+  private async loadUser(): Promise<void> {
+    this.state.setUser(await firstValueFrom(this.api.invoke(authMe)));
+  }
+
+  private endLocally(reason: SignOutReason, tellOtherTabs: boolean): void {
+    const wasSignedIn = this.state.accessToken() !== null;
+    this.state.clear();
+    this.reason.set(reason);
+    if (tellOtherTabs) {
+      this.coordinator.announceSignedOut(reason);
+    }
+    if (wasSignedIn || tellOtherTabs) {
+      void this.router.navigate(['/login'], { queryParams: { reason } });
+    }
+  }
+
+  private async followOtherTab(message: AuthBroadcast): Promise<void> {
+    switch (message.type) {
+      case 'tokens':
+        if (this.state.user() === null) {
+          // Signed in in another tab: this tab follows.
+          this.state.applyTokens(message.tokens);
+          try {
+            await this.loadUser();
+            await this.router.navigateByUrl('/');
+          } catch {
+            this.state.clear();
+          }
+        }
+        return;
+      case 'signed-out':
+        if (this.state.accessToken() !== null) {
+          this.endLocally(message.reason, false);
+        }
+        return;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { inject } from '@angular/core';
+import { Router, type CanActivateFn } from '@angular/router';
+import { Notifier } from '../ui/notifier';
+import { AuthSession } from './auth-session';
+import { AuthState } from './auth-state';
+
+/** Pages behind sign-in; others go to /login and come back afterwards. */
+export const signedInGuard: CanActivateFn = (_route, routerState) => {
+  if (inject(AuthState).signedIn()) {
+    return true;
+  }
+  const reason = inject(AuthSession).lastSignOutReason();
+  const next = routerState.url === '/' ? null : routerState.url;
+  return inject(Router).createUrlTree(['/login'], { queryParams: { next, reason } });
+};
+
+/** The sign-in page is pointless when already signed in. */
+export const signedOutGuard: CanActivateFn = () => (inject(AuthState).signedIn() ? inject(Router).createUrlTree(['/']) : true);
+
+/** Owner-only pages (the API answers 403 to other roles anyway). */
+export const ownerGuard: CanActivateFn = () => {
+  if (inject(AuthState).isOwner()) {
+    return true;
+  }
+  inject(Notifier).info('Only the account owner can open that page.');
+  return inject(Router).createUrlTree(['/devices']);
+};

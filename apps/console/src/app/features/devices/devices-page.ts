@@ -1,0 +1,150 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatChipsModule } from '@angular/material/chips';
+import { MatDialog } from '@angular/material/dialog';
+import { MatDividerModule } from '@angular/material/divider';
+import { MatIconModule } from '@angular/material/icon';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { Api, devicesList, devicesRevoke, devicesRevokeOthers, type SessionDto } from '@sessions/api-client';
+import { filter, finalize, switchMap } from 'rxjs';
+import { problemOf } from '../../core/api/problem';
+import { AuthSession } from '../../core/auth/auth-session';
+import { Notifier } from '../../core/ui/notifier';
+import { openConfirm, type ConfirmDialogData } from '../../shared/confirm-dialog';
+import { DateTimePipe, RelativeTimePipe } from '../../shared/format.pipes';
+import { LoadState } from '../../shared/load-state';
+import { injectNow } from '../../shared/now';
+import { PageHeader } from '../../shared/page-header';
+import { deviceDetails, deviceIcon, placeOf } from './device-text';
+
+/** "Where you're signed in": the caller's sessions, each one revocable. */
+@Component({
+  selector: 'app-devices-page',
+  imports: [
+    MatButtonModule,
+    MatCardModule,
+    MatChipsModule,
+    MatDividerModule,
+    MatIconModule,
+    MatTooltipModule,
+    DateTimePipe,
+    LoadState,
+    PageHeader,
+    RelativeTimePipe,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './devices-page.html',
+  styleUrl: './devices-page.scss',
+})
+export class DevicesPage {
+  private readonly api = inject(Api);
+  private readonly dialog = inject(MatDialog);
+  private readonly notifier = inject(Notifier);
+  private readonly session = inject(AuthSession);
+  private readonly destroyRef = inject(DestroyRef);
+
+  protected readonly now = injectNow();
+  protected readonly sessions = signal<SessionDto[] | null>(null);
+  protected readonly loadError = signal<string | null>(null);
+  /** Ids being signed out, to disable their buttons. */
+  protected readonly pending = signal<ReadonlySet<string>>(new Set());
+  protected readonly revokingOthers = signal(false);
+  protected readonly others = computed(() => (this.sessions() ?? []).filter((s) => !s.is_current));
+
+  protected readonly icon = deviceIcon;
+  protected readonly place = placeOf;
+  protected readonly details = deviceDetails;
+
+  constructor() {
+    this.load();
+  }
+
+  protected load(): void {
+    this.loadError.set(null);
+    this.api
+      .invoke(devicesList)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (sessions) => this.sessions.set(sessions),
+        error: (error: unknown) => this.loadError.set(problemOf(error).detail),
+      });
+  }
+
+  protected signOutDevice(device: SessionDto): void {
+    const data = device.is_current
+      ? ({
+          title: 'Sign out of this browser?',
+          message: "You're using this device right now. You'll go back to the sign-in page.",
+          confirmLabel: 'Sign out',
+        } satisfies ConfirmDialogData)
+      : ({
+          title: `Sign out ${device.device_label}?`,
+          message: 'That device will need to sign in again the next time it is used.',
+          confirmLabel: 'Sign out device',
+          destructive: true,
+        } satisfies ConfirmDialogData);
+    openConfirm(this.dialog, data)
+      .pipe(
+        filter(Boolean),
+        switchMap(() => {
+          this.setPending(device.id, true);
+          return this.api.invoke(devicesRevoke, { id: device.id }).pipe(finalize(() => this.setPending(device.id, false)));
+        }),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe({
+        next: () => {
+          if (device.is_current) {
+            void this.session.signOut();
+            return;
+          }
+          this.sessions.update((list) => (list ?? []).filter((s) => s.id !== device.id));
+          this.notifier.info(`Signed out ${device.device_label}.`);
+        },
+        error: (error: unknown) => this.notifier.error(error),
+      });
+  }
+
+  protected signOutOthers(): void {
+    const count = this.others().length;
+    openConfirm(this.dialog, {
+      title: 'Sign out all other devices?',
+      message: `${count === 1 ? 'One other device' : `${count} other devices`} will need to sign in again. This browser stays signed in.`,
+      confirmLabel: 'Sign out others',
+      destructive: true,
+    } satisfies ConfirmDialogData)
+      .pipe(
+        filter(Boolean),
+        switchMap(() => {
+          this.revokingOthers.set(true);
+          return this.api.invoke(devicesRevokeOthers).pipe(finalize(() => this.revokingOthers.set(false)));
+        }),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe({
+        next: ({ revoked_count }) => {
+          this.notifier.info(
+            revoked_count === 0
+              ? 'No other devices were signed in.'
+              : `Signed out ${revoked_count} other ${revoked_count === 1 ? 'device' : 'devices'}.`,
+          );
+          this.load();
+        },
+        error: (error: unknown) => this.notifier.error(error),
+      });
+  }
+
+  private setPending(id: string, on: boolean): void {
+    this.pending.update((ids) => {
+      const next = new Set(ids);
+      if (on) {
+        next.add(id);
+      } else {
+        next.delete(id);
+      }
+      return next;
+    });
+  }
+}

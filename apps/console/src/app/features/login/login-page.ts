@@ -1,0 +1,72 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
+import { Router } from '@angular/router';
+import { problemOf } from '../../core/api/problem';
+import { AuthSession } from '../../core/auth/auth-session';
+import { parseSignOutReason, signOutMessage } from '../../core/auth/sign-out-reason';
+
+@Component({
+  selector: 'app-login-page',
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatCardModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressSpinnerModule,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './login-page.html',
+  styleUrl: './login-page.scss',
+})
+export class LoginPage {
+  private readonly session = inject(AuthSession);
+  private readonly router = inject(Router);
+
+  /** Query parameters (router input binding). */
+  readonly reason = input<string>();
+  readonly next = input<string>();
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    email: ['', [Validators.required, Validators.email]],
+    password: ['', Validators.required],
+  });
+  protected readonly busy = signal(false);
+  protected readonly failure = signal<string | null>(null);
+  protected readonly showPassword = signal(false);
+  protected readonly notice = computed(() => {
+    const reason = parseSignOutReason(this.reason());
+    return reason ? { text: signOutMessage(reason), expired: reason !== 'signed_out' && reason !== 'signed_out_everywhere' } : null;
+  });
+
+  protected async submit(): Promise<void> {
+    if (this.form.invalid || this.busy()) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    this.busy.set(true);
+    this.failure.set(null);
+    try {
+      const { email, password } = this.form.getRawValue();
+      await this.session.signIn(email.trim(), password);
+      await this.router.navigateByUrl(this.safeNext());
+    } catch (error) {
+      const problem = problemOf(error);
+      this.failure.set(problem.code === 'invalid_credentials' ? 'Wrong email or password.' : problem.detail);
+      this.busy.set(false);
+    }
+  }
+
+  /** Only same-app paths, so a crafted link cannot send the user elsewhere. */
+  private safeNext(): string {
+    const next = this.next();
+    return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+  }
+}
