@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('defaults to the contract values and OWASP argon2id parameters (19 MiB, t=2, p=1)', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe('./.data');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.refreshReuseGraceSeconds).toBe(10);
+    expect(config.accessTokenTtlSeconds).toBe(300);
+    expect(config.argon2).toEqual({ memoryKib: 19456, iterations: 2, parallelism: 1 });
+    expect(config.policy).toEqual({
+      idleMinutesDefault: 4320,
+      idleMinutesMin: 15,
+      idleMinutesMax: 43200,
+      absoluteMinutesDefault: 20160,
+      absoluteMinutesMin: 60,
+      absoluteMinutesMax: 129600,
+    });
+    expect(config.trustedProxies).toBeNull();
+    expect(config.metricsAllow.check('127.0.0.1', 'ipv4')).toBe(true);
+    expect(config.metricsAllow.check('203.0.113.9', 'ipv4')).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['JWT_ACCESS_SECRET', 'too-short'],
+    ['TRUSTED_PROXIES', '10.0.0.0/33'],
+    ['REFRESH_REUSE_GRACE_SECONDS', '-1'],
+    ['SECURE_COOKIES', 'maybe'],
+  ])('names the variable when %s=%s is invalid', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name}`));
+  });
+
+  it('refuses inconsistent policy bounds', () => {
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES_MIN: '500', SESSION_IDLE_MINUTES_MAX: '100' })).toThrow(/SESSION_/);
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES_DEFAULT: '30000', SESSION_ABSOLUTE_MINUTES_DEFAULT: '20000' })).toThrow(/SESSION_/);
+  });
+
+  it('reads overrides', () => {
+    const config = loadConfig({ PORT: '8080', SESSION_IDLE_MINUTES_DEFAULT: '60', TRUSTED_PROXIES: '10.0.0.0/8', SECURE_COOKIES: 'true' });
+    expect(config.port).toBe(8080);
+    expect(config.policy.idleMinutesDefault).toBe(60);
+    expect(config.trustedProxies?.check('10.1.2.3', 'ipv4')).toBe(true);
+    expect(config.secureCookies).toBe(true);
+  });
+});
