@@ -1,0 +1,166 @@
+import { JwtService } from '@nestjs/jwt';
+import type { AuditService } from '@sessions/audit';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { ProblemException } from '../common/problem';
+import { loadConfig } from '../config/app-config';
+import type { RuntimeConfig } from '../config/runtime-config';
+import type { Transactions } from '../database/transactions';
+import { MetricsService } from '../metrics/metrics.service';
+import type { RotateResult, SessionsRepository, UsedTokenInfo } from '../sessions/sessions.repository';
+import type { SessionsService } from '../sessions/sessions.service';
+import { RefreshService } from './refresh.service';
+import { hashJti, TokenService } from './token.service';
+
+class FixedClock extends Clock {
+  constructor(public current: Date) {
+    super();
+  }
+  now(): Date {
+    return this.current;
+  }
+}
+
+const config: RuntimeConfig = {
+  ...loadConfig({}),
+  databaseUrl: 'postgresql://unused',
+  accessTokenSecret: 'a'.repeat(32),
+  refreshTokenSecret: 'r'.repeat(32),
+  databasePoolSize: 1,
+};
+
+/** Unit tests of the refusal and reuse logic around the one-statement rotation, with fakes. */
+describe('RefreshService', () => {
+  const t0 = new Date('2026-03-01T12:00:00Z');
+  let clock: FixedClock;
+  let tokens: TokenService;
+  let repository: { rotate: jest.Mock; findByJtiHash: jest.Mock };
+  let sessions: { revoke: jest.Mock };
+  let audit: { record: jest.Mock };
+  let sut: RefreshService;
+
+  const refreshToken = (overrides: Record<string, unknown> = {}) => {
+    const iat = Math.floor(t0.getTime() / 1000);
+    return new JwtService().sign(
+      { sub: 'u1', sid: 's1', jti: 'j1', typ: 'refresh', auth_time: iat, idle_max: 3600, abs_max: 7200, iat, exp: iat + 3600, ...overrides },
+      { secret: config.refreshTokenSecret },
+    );
+  };
+  const rotateResult = (overrides: Partial<RotateResult> = {}): RotateResult => ({
+    sessionId: 's1',
+    accountId: 'a1',
+    userId: 'u1',
+    role: 'engineer',
+    isActive: true,
+    authTime: t0,
+    presentedIssuedAt: t0,
+    idleMaxSeconds: 3600,
+    absMaxSeconds: 7200,
+    rotated: true,
+    ...overrides,
+  });
+  const codeOf = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+      return 'ok';
+    } catch (error) {
+      return (error as ProblemException).code;
+    }
+  };
+
+  beforeEach(() => {
+    clock = new FixedClock(t0);
+    tokens = new TokenService(config, new JwtService());
+    repository = { rotate: jest.fn(), findByJtiHash: jest.fn() };
+    sessions = { revoke: jest.fn().mockResolvedValue(['s1']) };
+    audit = { record: jest.fn() };
+    const transactions = { run: (work: (m: EntityManager, a: (h: () => void) => void) => unknown) => work({} as EntityManager, () => undefined) };
+    sut = new RefreshService(
+      config,
+      clock,
+      tokens,
+      repository as unknown as SessionsRepository,
+      sessions as unknown as SessionsService,
+      transactions as unknown as Transactions,
+      audit as unknown as AuditService,
+      new MetricsService(),
+    );
+  });
+
+  it('mints a successor that carries the snapshot returned by the rotation', async () => {
+    repository.rotate.mockResolvedValue(rotateResult({ idleMaxSeconds: 1800 }));
+    const pair = await sut.refresh(refreshToken(), { ip: null, userAgent: null });
+    const claims = new JwtService().decode<Record<string, number | string>>(pair.refreshToken);
+    expect(claims).toMatchObject({ sid: 's1', auth_time: t0.getTime() / 1000, idle_max: 1800, abs_max: 7200 });
+    expect(repository.rotate).toHaveBeenCalledWith(expect.objectContaining({ presentedJtiHash: hashJti('j1'), legacy: false }));
+  });
+
+  it('never touches the database for a token it cannot verify', async () => {
+    expect(await codeOf(sut.refresh('not-a-jwt', { ip: null, userAgent: null }))).toBe('invalid_refresh_token');
+    expect(await codeOf(sut.refresh(undefined, { ip: null, userAgent: null }))).toBe('invalid_refresh_token');
+    expect(await codeOf(sut.refresh(refreshToken({ typ: 'access' }), { ip: null, userAgent: null }))).toBe('invalid_refresh_token');
+    expect(await codeOf(sut.refresh(refreshToken({ idle_max: undefined }), { ip: null, userAgent: null }))).toBe('invalid_refresh_token');
+    expect(repository.rotate).not.toHaveBeenCalled();
+  });
+
+  it('marks a legacy token (no snapshot claims) for a fresh snapshot', async () => {
+    repository.rotate.mockResolvedValue(rotateResult());
+    await sut.refresh(refreshToken({ auth_time: undefined, idle_max: undefined, abs_max: undefined }), { ip: null, userAgent: null });
+    expect(repository.rotate).toHaveBeenCalledWith(expect.objectContaining({ legacy: true }));
+  });
+
+  it('classifies a consumed-but-refused token and ends its session with the matching reason', async () => {
+    clock.current = new Date(t0.getTime() + 7200 * 1000);
+    repository.rotate.mockResolvedValue(rotateResult({ rotated: false }));
+    expect(await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toBe('session_expired_absolute');
+    expect(sessions.revoke).toHaveBeenCalledWith(expect.anything(), expect.any(Function), { accountId: 'a1', sessionId: 's1' }, 'expired_absolute');
+
+    clock.current = new Date(t0.getTime() + 3600 * 1000);
+    expect(await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toBe('session_expired_idle');
+    expect(sessions.revoke).toHaveBeenLastCalledWith(expect.anything(), expect.any(Function), { accountId: 'a1', sessionId: 's1' }, 'expired_idle');
+  });
+
+  describe('reuse detection', () => {
+    const used = (usedAt: Date, revokedAt: Date | null = null): UsedTokenInfo => ({
+      sessionId: 's1',
+      accountId: 'a1',
+      userId: 'u1',
+      usedAt,
+      sessionRevokedAt: revokedAt,
+    });
+
+    beforeEach(() => repository.rotate.mockResolvedValue(null));
+
+    it('ends the session and audits once the grace window has passed', async () => {
+      repository.findByJtiHash.mockResolvedValue(used(new Date(t0.getTime() - 11_000)));
+      expect(await codeOf(sut.refresh(refreshToken(), { ip: '198.51.100.4', userAgent: 'ua' }))).toBe('invalid_refresh_token');
+      expect(sessions.revoke).toHaveBeenCalledWith(expect.anything(), expect.any(Function), { accountId: 'a1', sessionId: 's1' }, 'refresh_reuse');
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.anything(),
+        expect.objectContaining({ accountId: 'a1', ip: '198.51.100.4' }),
+        expect.objectContaining({ action: 'session.refresh_reuse_detected', details: { session_id: 's1' } }),
+      );
+    });
+
+    it('only refuses inside the grace window', async () => {
+      repository.findByJtiHash.mockResolvedValue(used(new Date(t0.getTime() - 10_000)));
+      expect(await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toBe('invalid_refresh_token');
+      expect(sessions.revoke).not.toHaveBeenCalled();
+    });
+
+    it('does nothing more for a session that already ended or a token never seen', async () => {
+      repository.findByJtiHash.mockResolvedValueOnce(used(new Date(t0.getTime() - 60_000), t0)).mockResolvedValueOnce(null);
+      await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }));
+      await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }));
+      expect(sessions.revoke).not.toHaveBeenCalled();
+      expect(audit.record).not.toHaveBeenCalled();
+    });
+
+    it('writes no audit row when another request ended the session first', async () => {
+      repository.findByJtiHash.mockResolvedValue(used(new Date(t0.getTime() - 60_000)));
+      sessions.revoke.mockResolvedValue([]);
+      await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }));
+      expect(audit.record).not.toHaveBeenCalled();
+    });
+  });
+});
