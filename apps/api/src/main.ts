@@ -16,7 +16,14 @@ async function main(): Promise<void> {
   let embedded: EmbeddedPostgresHandle | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'pg'), port: config.embeddedPgPort });
+    embedded = await startEmbeddedPostgres({
+      dataDir: join(config.dataDir, 'pg'),
+      port: config.embeddedPgPort,
+      // PostgreSQL's own errors (port in use, bad permissions) must reach the operator.
+      log: (line) => {
+        if (/FATAL|PANIC|ERROR/.test(line)) process.stderr.write(`postgres: ${line}\n`);
+      },
+    });
     await ensureDatabase(embedded.url('postgres'), DATABASE_NAME);
     databaseUrl = embedded.url(DATABASE_NAME);
   }

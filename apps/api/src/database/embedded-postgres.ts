@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 
@@ -45,15 +45,14 @@ const isRoot = () => typeof process.getuid === 'function' && process.getuid() ==
 
 /**
  * As root, PostgreSQL runs as a `postgres` user created by the package; that user
- * must be able to walk to the data folder. We open up only the folders we own.
+ * must be able to walk to the data folder. The folder itself is created and chowned
+ * by the package (PostgreSQL insists on mode 0700 for it).
  */
 function ensureReachable(dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dirname(dir), { recursive: true });
   if (!isRoot()) return;
-  chmodSync(dir, 0o777);
   for (let current = dirname(dir); current !== dirname(current); current = dirname(current)) {
-    const mode = statSync(current).mode;
-    if ((mode & 0o001) === 0) {
+    if ((statSync(current).mode & 0o001) === 0) {
       throw new Error(
         `embedded PostgreSQL runs as the 'postgres' user, which cannot reach ${dir} because ${current} is not searchable by others; set DATA_DIR to a folder outside it (for example /var/tmp/sessions) or use DATABASE_URL`,
       );
@@ -91,8 +90,12 @@ export async function startEmbeddedPostgres(options: {
     onLog: (message: string) => options.log?.(String(message).trimEnd()),
     onError: (message: unknown) => options.log?.(String(message).trimEnd()),
   });
-  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  // The package rejects with no reason; PostgreSQL's own words are in the log lines.
+  const failed = (step: string) => (error: unknown) => {
+    throw error instanceof Error ? error : new Error(`embedded PostgreSQL could not ${step} in ${databaseDir}${error ? `: ${String(error)}` : ''}`);
+  };
+  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await pg.initialise().catch(failed('initialise a cluster'));
+  await pg.start().catch(failed('start'));
   return {
     port,
     url: (database: string) => `postgresql://postgres:${password}@127.0.0.1:${port}/${database}`,
