@@ -225,6 +225,6 @@ describe('audit events (real PostgreSQL, through HTTP)', () => {
     expect(Object.keys(response.body.paths)).toEqual(
       expect.arrayContaining(['/api/accounts/me/audit-events', '/api/accounts/me/security', '/api/accounts/me/security/revoke-sessions']),
     );
-    expect(response.body.components.schemas.SecurityPolicyDto.properties.preset.enum).toEqual(['strict', 'standard', 'custom']);
+    expect(response.body.components.schemas.PolicyPreset.enum).toEqual(['strict', 'standard', 'custom']);
   });
 });

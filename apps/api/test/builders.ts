@@ -58,5 +58,5 @@ export async function login(t: TestApp, email: string, password: string, options
 }
 
 export function refresh(t: TestApp, refreshToken: string, options: RequestOptions = {}) {
-  return t.post<Tokens>('/api/auth/refresh', { refresh_token: refreshToken }, options);
+  return t.post<Tokens & { code?: string }>('/api/auth/refresh', { refresh_token: refreshToken }, options);
 }

@@ -120,7 +120,7 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       const owner = await signupOwner(t);
       const [header, payload, signature] = owner.tokens.refresh_token.split('.');
       const tampered = `${header}.${Buffer.from(JSON.stringify({ ...decodeJwt(owner.tokens.refresh_token), abs_max: 10 ** 9 })).toString('base64url')}.${signature}`;
-      const forged = new JwtService().sign({ ...decodeJwt(owner.tokens.refresh_token) }, { secret: 'not-the-secret-not-the-secret-00' });
+      const forged = new JwtService().sign({ ...decodeJwt<Record<string, unknown>>(owner.tokens.refresh_token) }, { secret: 'not-the-secret-not-the-secret-00' });
       for (const token of ['garbage', owner.tokens.access_token, tampered, forged, `${header}.${payload}.`]) {
         const response = await refresh(t, token);
         expect(response.status).toBe(401);

@@ -49,6 +49,6 @@ export class AccountSecurityController {
     @Body() dto: RevokeSessionsDto,
     @Client() client: ClientInfo,
   ): Promise<RevokeSessionsResponseDto> {
-    return { revoked_count: await this.security.revokeSessions(caller, dto?.scope ?? 'all', client) };
+    return { revoked_count: await this.security.revokeSessions(caller, dto.scope ?? 'all', client) };
   }
 }

@@ -58,7 +58,7 @@ export class AuditEventsRepository {
     const params: unknown[] = [accountId];
     const where = ['e.account_id = $1'];
     if (filter.action !== undefined) where.push(`e.action = $${params.push(filter.action)}`);
-    if (filter.since !== undefined) where.push(`e.occurred_at > $${params.push(filter.since)}`);
+    if (filter.since !== undefined) where.push(`e.occurred_at >= $${params.push(filter.since)}`);
     if (filter.until !== undefined) where.push(`e.occurred_at < $${params.push(filter.until)}`);
     if (filter.after !== undefined) {
       const at = params.push(filter.after.occurredAt);

@@ -21,32 +21,33 @@ export class ActiveUserDto {
 }
 
 export class SecurityPolicyDto {
-  @ApiProperty({ type: Number, nullable: true, description: "The account's idle-timeout override in minutes; null follows the system default." })
+  @ApiProperty({ type: 'integer', nullable: true, description: "The account's idle-timeout override in minutes; null follows the system default." })
   idle_minutes!: number | null;
 
-  @ApiProperty({ type: Number, nullable: true, description: "The account's absolute-lifetime override in minutes; null follows the system default." })
+  @ApiProperty({ type: 'integer', nullable: true, description: "The account's absolute-lifetime override in minutes; null follows the system default." })
   absolute_minutes!: number | null;
 
-  @ApiProperty({ description: 'Idle timeout in force for new sign-ins, in minutes (override or default).', example: 4320 })
+  @ApiProperty({ type: 'integer', description: 'Idle timeout in force for new sign-ins, in minutes (override or default).', example: 4320 })
   effective_idle_minutes!: number;
 
-  @ApiProperty({ description: 'Absolute session lifetime in force for new sign-ins, in minutes (override or default).', example: 20160 })
+  @ApiProperty({ type: 'integer', description: 'Absolute session lifetime in force for new sign-ins, in minutes (override or default).', example: 20160 })
   effective_absolute_minutes!: number;
 
-  @ApiProperty({ description: 'Smallest idle override the operator allows, in minutes.', example: 15 })
+  @ApiProperty({ type: 'integer', description: 'Smallest idle override the operator allows, in minutes.', example: 15 })
   idle_minutes_min!: number;
 
-  @ApiProperty({ description: 'Largest idle override the operator allows, in minutes.', example: 43200 })
+  @ApiProperty({ type: 'integer', description: 'Largest idle override the operator allows, in minutes.', example: 43200 })
   idle_minutes_max!: number;
 
-  @ApiProperty({ description: 'Smallest absolute override the operator allows, in minutes.', example: 60 })
+  @ApiProperty({ type: 'integer', description: 'Smallest absolute override the operator allows, in minutes.', example: 60 })
   absolute_minutes_min!: number;
 
-  @ApiProperty({ description: 'Largest absolute override the operator allows, in minutes.', example: 129600 })
+  @ApiProperty({ type: 'integer', description: 'Largest absolute override the operator allows, in minutes.', example: 129600 })
   absolute_minutes_max!: number;
 
   @ApiProperty({
     enum: POLICY_PRESETS,
+    enumName: 'PolicyPreset',
     description: 'The console preset the overrides match, derived and never stored: `strict` = both cleared, `standard` = 10080 / 43200, otherwise `custom`.',
   })
   preset!: PolicyPreset;
@@ -84,7 +85,7 @@ export function mapSecurityPolicy(view: SecurityPolicyView): SecurityPolicyDto {
  */
 export class UpdateSecurityPolicyDto {
   @ApiPropertyOptional({
-    type: Number,
+    type: 'integer',
     nullable: true,
     description: 'Idle timeout override in minutes (integer within the bounds); null clears it; absent leaves it unchanged.',
     example: 60,
@@ -94,7 +95,7 @@ export class UpdateSecurityPolicyDto {
   idle_minutes?: number | null;
 
   @ApiPropertyOptional({
-    type: Number,
+    type: 'integer',
     nullable: true,
     description: 'Absolute lifetime override in minutes (integer within the bounds); null clears it; absent leaves it unchanged.',
     example: 240,
@@ -110,6 +111,7 @@ export type RevokeScope = (typeof REVOKE_SCOPES)[number];
 export class RevokeSessionsDto {
   @ApiPropertyOptional({
     enum: REVOKE_SCOPES,
+    enumName: 'RevokeScope',
     default: 'all',
     description: "`all` ends every session of the account, the caller's included; `others` keeps the caller's current session.",
   })
@@ -119,6 +121,6 @@ export class RevokeSessionsDto {
 }
 
 export class RevokeSessionsResponseDto {
-  @ApiProperty({ description: 'How many live sessions this call ended (0 when there were none left).', example: 3 })
+  @ApiProperty({ type: 'integer', description: 'How many live sessions this call ended (0 when there were none left).', example: 3 })
   revoked_count!: number;
 }

@@ -45,7 +45,7 @@ class IsAuditCursor implements ValidatorConstraintInterface {
 }
 
 export class ListAuditEventsQueryDto {
-  @ApiPropertyOptional({ enum: AUDIT_ACTIONS, description: 'Only events of this action.' })
+  @ApiPropertyOptional({ enum: AUDIT_ACTIONS, enumName: 'AuditAction', description: 'Only events of this action.' })
   @IsOptional()
   @IsIn(AUDIT_ACTIONS, { message: `action must be one of ${AUDIT_ACTIONS.join(', ')}` })
   action?: AuditAction;
@@ -66,7 +66,7 @@ export class ListAuditEventsQueryDto {
   @Validate(IsAuditCursor)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: AUDIT_PAGE_MAX, default: AUDIT_PAGE_DEFAULT, description: 'Page size.' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: AUDIT_PAGE_MAX, default: AUDIT_PAGE_DEFAULT, description: 'Page size.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer' })
@@ -90,13 +90,13 @@ export class AuditEventDto {
   @ApiProperty({ format: 'date-time', description: 'When it happened (UTC).' })
   occurred_at!: string;
 
-  @ApiProperty({ enum: AUDIT_ACTIONS, description: 'What happened.' })
+  @ApiProperty({ enum: AUDIT_ACTIONS, enumName: 'AuditAction', description: 'What happened.' })
   action!: AuditAction;
 
   @ApiProperty({ type: AuditActorDto, nullable: true, description: 'Who did it; null for anonymous events.' })
   actor!: AuditActorDto | null;
 
-  @ApiProperty({ enum: AUDIT_RESOURCE_TYPES, description: 'Kind of thing acted on.' })
+  @ApiProperty({ enum: AUDIT_RESOURCE_TYPES, enumName: 'AuditResourceType', description: 'Kind of thing acted on.' })
   resource_type!: AuditResourceType;
 
   @ApiProperty({ type: String, nullable: true, description: 'Id of the thing acted on.' })
