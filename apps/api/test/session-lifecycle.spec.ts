@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { hashJti } from '../src/auth/token.service';
+import { SessionSweeper } from '../src/sessions/session-sweeper.service';
 import { addMember, decodeJwt, login, refresh, signupOwner, Tokens } from './builders';
 import { createTestApp, TestApp } from './test-app';
 
@@ -283,6 +284,33 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
         expect((await refresh(t, tokens.refresh_token)).body.code).toBe('invalid_refresh_token');
       }
       expect((await t.post('/api/auth/login/json', { email: engineer.email, password: engineer.password })).body.code).toBe('invalid_credentials');
+    });
+  });
+
+  describe('expired sessions', () => {
+    it('are marked ended by the sweeper with the deadline that passed, and only them', async () => {
+      const idleOwner = await signupOwner(t);
+      await setPolicy(idleOwner.accountId, 15, 60);
+      let idle: Tokens | null = null;
+      const absoluteOwner = await signupOwner(t);
+      await setPolicy(absoluteOwner.accountId, 15, 60);
+      let absolute = await login(t, absoluteOwner.email, absoluteOwner.password);
+      for (let i = 0; i < 6; i++) {
+        t.clock.advance(10 * 60);
+        if (i < 5) absolute = (await refresh(t, absolute.refresh_token)).body;
+        if (i === 2) idle = await login(t, idleOwner.email, idleOwner.password); // idle at +45 min, absolute at +90
+      }
+      if (!idle) throw new Error('unreachable');
+      const live = await login(t, idleOwner.email, idleOwner.password);
+      await t.app.get(SessionSweeper).sweep();
+      const reasons = await t.db.query('SELECT id, revoke_reason FROM sessions WHERE id = ANY($1)', [
+        [decodeJwt(idle.refresh_token)['sid'], decodeJwt(absolute.refresh_token)['sid'], decodeJwt(live.refresh_token)['sid']],
+      ]);
+      const byId = Object.fromEntries(reasons.map((r: { id: string; revoke_reason: string | null }) => [r.id, r.revoke_reason]));
+      expect(byId[decodeJwt(idle.refresh_token)['sid']]).toBe('expired_idle');
+      expect(byId[decodeJwt(absolute.refresh_token)['sid']]).toBe('expired_absolute');
+      expect(byId[decodeJwt(live.refresh_token)['sid']]).toBeNull();
+      expect((await refresh(t, live.refresh_token)).status).toBe(200);
     });
   });
 

@@ -80,6 +80,8 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_ITERATIONS: '1',
     LOG_LEVEL: 'silent',
+    // Tests sweep explicitly (app.get(SessionSweeper).sweep()) so time stays under their control.
+    SESSION_SWEEP_INTERVAL_SECONDS: '0',
     LOGIN_RATE_LIMIT_PER_IP: '100000',
     LOGIN_RATE_LIMIT_PER_EMAIL: '100000',
     ...env,

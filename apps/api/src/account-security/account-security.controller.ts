@@ -4,11 +4,11 @@ import { Auth } from '../auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';
+import { RevokedCountDto } from '../sessions/dto/revoked-count.dto';
 import { AccountSecurityService } from './account-security.service';
 import {
   mapSecurityPolicy,
   RevokeSessionsDto,
-  RevokeSessionsResponseDto,
   SecurityPolicyDto,
   UpdateSecurityPolicyDto,
 } from './dto/security-policy.dto';
@@ -42,13 +42,13 @@ export class AccountSecurityController {
   @HttpCode(HttpStatus.OK)
   @Auth({ roles: ['owner'] })
   @ApiOperation({ summary: "Sign out every session of the account (`all`) or all but the caller's (`others`)" })
-  @ApiOkResponse({ type: RevokeSessionsResponseDto })
+  @ApiOkResponse({ type: RevokedCountDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Unknown scope (`validation_failed`).' })
   async revokeSessions(
     @CurrentUser() caller: AuthUser,
     @Body() dto: RevokeSessionsDto,
     @Client() client: ClientInfo,
-  ): Promise<RevokeSessionsResponseDto> {
+  ): Promise<RevokedCountDto> {
     return { revoked_count: await this.security.revokeSessions(caller, dto.scope ?? 'all', client) };
   }
 }

@@ -30,6 +30,8 @@ export interface AppConfig {
   refreshTokenSecret: string | undefined;
   accessTokenTtlSeconds: number;
   refreshReuseGraceSeconds: number;
+  /** How often expired sessions are marked ended; 0 disables the job. */
+  sessionSweepIntervalSeconds: number;
   policy: PolicyBounds;
   argon2: Argon2Config;
   rateLimit: RateLimitConfig;
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTokenSecret: secret(env, 'JWT_REFRESH_SECRET'),
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 3600),
     refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+    sessionSweepIntervalSeconds: int(env, 'SESSION_SWEEP_INTERVAL_SECONDS', 60, 0, 86400),
     policy,
     argon2: {
       memoryKib: int(env, 'ARGON2_MEMORY_KIB', 19456, 1024, 1_048_576),

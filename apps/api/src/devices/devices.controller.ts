@@ -22,7 +22,8 @@ import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';
 import { uuidPipe } from '../common/uuid.pipe';
 import { DevicesService } from './devices.service';
-import { mapSession, RevokedCountDto, SessionDto } from './dto/session.dto';
+import { RevokedCountDto } from '../sessions/dto/revoked-count.dto';
+import { mapSession, SessionDto } from './dto/session.dto';
 
 @ApiTags('devices')
 @Controller('me/sessions')

@@ -119,8 +119,3 @@ export class RevokeSessionsDto {
   @IsIn(REVOKE_SCOPES, { message: `scope must be one of ${REVOKE_SCOPES.join(', ')}` })
   scope?: RevokeScope;
 }
-
-export class RevokeSessionsResponseDto {
-  @ApiProperty({ type: 'integer', description: 'How many live sessions this call ended (0 when there were none left).', example: 3 })
-  revoked_count!: number;
-}

@@ -6,12 +6,13 @@ import { ROLES, Role } from '../roles';
 import type { UserEntity } from '../user.entity';
 
 export class MemberDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() email!: string;
-  @ApiProperty({ enum: ROLES }) role!: Role;
-  @ApiProperty() is_active!: boolean;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_login_at!: string | null;
+  @ApiProperty({ format: 'uuid', description: 'User id.' }) id!: string;
+  @ApiProperty({ description: 'Display name.' }) name!: string;
+  @ApiProperty({ description: 'Sign-in email (lower-cased).' }) email!: string;
+  @ApiProperty({ enum: ROLES, enumName: 'Role', description: 'Role in the account.' }) role!: Role;
+  @ApiProperty({ description: 'false: deactivated, cannot sign in.' }) is_active!: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Last successful sign-in, null if never.' })
+  last_login_at!: string | null;
 }
 
 export function mapMember(user: UserEntity): MemberDto {
@@ -39,7 +40,7 @@ export class CreateMemberDto {
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty({ enum: ROLES, description: 'Role in this account.' })
+  @ApiProperty({ enum: ROLES, enumName: 'Role', description: 'Role in this account.' })
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role!: Role;
 
@@ -51,7 +52,7 @@ export class CreateMemberDto {
 }
 
 export class UpdateMemberDto {
-  @ApiPropertyOptional({ enum: ROLES, description: 'New role.' })
+  @ApiPropertyOptional({ enum: ROLES, enumName: 'Role', description: 'New role.' })
   @IsOptional()
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;

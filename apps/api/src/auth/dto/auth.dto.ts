@@ -118,7 +118,7 @@ export class TokenResponseDto {
   @ApiPropertyOptional({ description: 'Single-use refresh token; absent in cookie mode, where it travels in an HttpOnly cookie.' })
   refresh_token?: string;
 
-  @ApiProperty({ enum: ['bearer'], example: 'bearer' })
+  @ApiProperty({ enum: ['bearer'], example: 'bearer', description: 'Always `bearer`.' })
   token_type!: 'bearer';
 
   @ApiProperty({ description: 'Access token lifetime in seconds.', example: 300 })
@@ -132,10 +132,10 @@ export class TokenResponseDto {
 }
 
 export class MeDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) account_id!: string;
-  @ApiProperty() email!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty({ format: 'uuid', description: 'User id.' }) id!: string;
+  @ApiProperty({ format: 'uuid', description: "The user's account (tenant)." }) account_id!: string;
+  @ApiProperty({ description: 'Sign-in email.' }) email!: string;
+  @ApiProperty({ description: 'Display name.' }) name!: string;
+  @ApiProperty({ enum: ROLES, enumName: 'Role', description: 'Role in the account.' }) role!: Role;
   @ApiProperty({ format: 'uuid', description: 'The current session (device) id.' }) session_id!: string;
 }

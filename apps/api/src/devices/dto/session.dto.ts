@@ -112,14 +112,6 @@ export class SessionDto {
   is_current!: boolean;
 }
 
-export class RevokedCountDto {
-  @ApiProperty({
-    description: 'How many sessions this call ended (0 when there were none).',
-    example: 2,
-    minimum: 0,
-  })
-  revoked_count!: number;
-}
 
 export function mapSession(device: DeviceSession): SessionDto {
   const { session, location } = device;
