@@ -12,6 +12,9 @@ import { Transactions } from './transactions';
       inject: [APP_CONFIG],
       useFactory: (config: RuntimeConfig) => ({
         ...dataSourceOptions(config.databaseUrl, { poolSize: config.databasePoolSize }),
+        // Failed queries are already answered and logged by the problem filter; TypeORM's
+        // own console lines would only duplicate them (and are silenced with the logs).
+        logging: config.logLevel === 'silent' ? false : ['warn', 'migration'],
         // Start even when PostgreSQL is down: requests answer 503 until it is back.
         retryAttempts: 0,
         manualInitialization: false,
