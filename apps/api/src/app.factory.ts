@@ -7,10 +7,10 @@ import { Logger } from 'nestjs-pino';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppModule } from './app.module';
+import { AppModule, AppOptions } from './app.module';
 import { registerClientInfoHook } from './common/client-info.hook';
 import { registerContentTypeHook } from './common/content-type.hook';
-import { Clock } from './common/clock';
+import { requestId } from './common/request-id';
 import { ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import type { RuntimeConfig } from './config/runtime-config';
@@ -29,11 +29,13 @@ function consoleDirectory(config: RuntimeConfig): string | null {
  * Builds the whole application — the same pipeline for `npm start` and for tests:
  * Fastify, problem+json errors, validation, client info, metrics, Swagger and the console.
  */
-export async function createApp(config: RuntimeConfig, options: { clock?: Clock } = {}): Promise<NestFastifyApplication> {
+export async function createApp(config: RuntimeConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     trustProxy: false, // client addresses come from our own TRUSTED_PROXIES handling
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 200 },
+    genReqId: requestId,
+    requestIdLogLabel: 'reqId',
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,
@@ -60,6 +62,9 @@ export async function createApp(config: RuntimeConfig, options: { clock?: Clock 
     },
   });
   registerClientInfoHook(fastify, config.trustedProxies);
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
   registerContentTypeHook(fastify);
 
   const metrics = app.get(MetricsService);

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DestinationStream } from 'pino';
+import type { IncomingMessage } from 'node:http';
 import { AccountSecurityModule } from './account-security/account-security.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditEventsModule } from './audit/audit-events.module';
@@ -15,34 +15,45 @@ import { HealthController } from './health/health.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions/sessions.module';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+export interface AppOptions {
+  clock?: Clock;
+  /** Where the JSON logs go (stdout by default); tests capture them. */
+  logStream?: DestinationStream;
+}
 
 @Module({})
 export class AppModule {
-  static forRoot(config: RuntimeConfig, options: { clock?: Clock } = {}): DynamicModule {
+  static forRoot(config: RuntimeConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config, options.clock),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // Secrets never reach the logs: no auth header, no cookies, no bodies.
-            redact: {
-              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.body', 'refresh_token', 'password'],
-              censor: '[redacted]',
+          pinoHttp: [
+            {
+              level: config.logLevel,
+              // Secrets never reach the logs: no auth header, no cookies, no bodies.
+              redact: {
+                paths: [
+                  'req.headers.authorization',
+                  'req.headers.cookie',
+                  'res.headers["set-cookie"]',
+                  'req.body',
+                  'refresh_token',
+                  'password',
+                ],
+                censor: '[redacted]',
+              },
+              // Fastify assigns the id (see app.factory.ts); pino-http reuses it.
+              genReqId: (request: IncomingMessage & { id?: string }) => request.id ?? 'unknown',
+              serializers: {
+                req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+              },
+              autoLogging: { ignore: (request: IncomingMessage) => request.url === '/api/health' || request.url === '/api/metrics' },
             },
-            genReqId: (request: IncomingMessage, response: ServerResponse) => {
-              const incoming = request.headers['x-request-id'];
-              const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-              response.setHeader('x-request-id', id);
-              return id;
-            },
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-            },
-            autoLogging: { ignore: (request: IncomingMessage) => request.url === '/api/health' || request.url === '/api/metrics' },
-          },
+            options.logStream ?? process.stdout,
+          ],
         }),
         DatabaseModule,
         MetricsModule,

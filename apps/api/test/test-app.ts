@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { Clock } from '../src/common/clock';
@@ -99,11 +100,11 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
  * The real application (every module, guard, pipe and filter) on a fresh database,
  * driven through Fastify's inject: full HTTP semantics without a socket.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestApp> {
   const databaseUrl = await createTestDatabase();
   const config = testConfig(databaseUrl, env);
   const clock = new TestClock();
-  const app = await createApp(config, { clock });
+  const app = await createApp(config, { clock, logStream: options.logStream });
   const db = app.get(DataSource);
 
   const request = async (method: string, url: string, body?: unknown, options: RequestOptions = {}): Promise<HttpResponse> => {
