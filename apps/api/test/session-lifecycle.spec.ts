@@ -314,6 +314,22 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
     });
   });
 
+  describe('role changes', () => {
+    it("end the member's sessions, so no access token keeps the old role", async () => {
+      const owner = await signupOwner(t);
+      const admin = await addMember(t, owner, 'admin');
+      expect((await t.get('/api/accounts/me/members', { token: admin.tokens.access_token })).status).toBe(200);
+      const demoted = await t.patch(`/api/accounts/me/members/${admin.id}`, { role: 'engineer' }, { token: owner.tokens.access_token });
+      expect(demoted.status).toBe(200);
+      expect((await t.get('/api/accounts/me/members', { token: admin.tokens.access_token })).body.code).toBe('unauthenticated');
+      expect((await refresh(t, admin.tokens.refresh_token)).body.code).toBe('invalid_refresh_token');
+      const again = await login(t, admin.email, admin.password);
+      expect(decodeJwt(again.access_token)['role']).toBe('engineer');
+      expect((await t.get('/api/accounts/me/members', { token: again.access_token })).status).toBe(403);
+      expect((await me(owner.tokens.access_token)).status).toBe(200);
+    });
+  });
+
   describe('cookie transport', () => {
     it('puts the refresh token in an HttpOnly, SameSite=Strict cookie scoped to /api/auth, never in the body', async () => {
       const owner = await signupOwner(t);

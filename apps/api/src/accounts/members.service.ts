@@ -58,6 +58,7 @@ export class MembersService {
   /**
    * Changes a member's role or active flag. The account row is locked first, so two
    * owners demoting each other cannot leave the account without an active owner.
+   * Deactivation and role changes end the member's sessions at once.
    */
   async update(caller: AuthUser, userId: string, dto: UpdateMemberDto, client: ClientInfo): Promise<UserEntity> {
     return this.transactions.run(async (manager, afterCommit) => {
@@ -73,6 +74,9 @@ export class MembersService {
       await manager.update(UserEntity, { id: user.id, accountId: caller.accountId }, { role, isActive });
       if (user.isActive && !isActive) {
         await this.sessions.revoke(manager, afterCommit, { accountId: caller.accountId, userId: user.id }, 'user_deactivated');
+      } else if (role !== user.role) {
+        // Access tokens carry the role: end the member's sessions so no token keeps the old one.
+        await this.sessions.revoke(manager, afterCommit, { accountId: caller.accountId, userId: user.id }, 'role_changed');
       }
       await this.audit.record(manager, this.context(caller, client), {
         action: 'member.updated',

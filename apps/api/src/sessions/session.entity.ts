@@ -11,6 +11,7 @@ export const REVOKE_REASONS = [
   'refresh_reuse',
   'password_changed',
   'user_deactivated',
+  'role_changed',
   'expired_idle',
   'expired_absolute',
 ] as const;

@@ -53,7 +53,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
       "revoked_at" TIMESTAMP WITH TIME ZONE,
       "revoke_reason" character varying(32),
       CONSTRAINT "ck_sessions_revoked_has_reason" CHECK ((revoked_at IS NULL) = (revoke_reason IS NULL)),
-      CONSTRAINT "ck_sessions_revoke_reason" CHECK (revoke_reason IS NULL OR revoke_reason IN ('logout', 'device_revoked', 'others_revoked', 'bulk_revoked', 'refresh_reuse', 'password_changed', 'user_deactivated', 'expired_idle', 'expired_absolute')),
+      CONSTRAINT "ck_sessions_revoke_reason" CHECK (revoke_reason IS NULL OR revoke_reason IN ('logout', 'device_revoked', 'others_revoked', 'bulk_revoked', 'refresh_reuse', 'password_changed', 'user_deactivated', 'role_changed', 'expired_idle', 'expired_absolute')),
       CONSTRAINT "ck_sessions_abs_max_positive" CHECK (abs_max_seconds > 0),
       CONSTRAINT "ck_sessions_idle_max_positive" CHECK (idle_max_seconds > 0),
       CONSTRAINT "pk_sessions" PRIMARY KEY ("id"))`);
