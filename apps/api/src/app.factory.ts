@@ -35,7 +35,6 @@ export async function createApp(config: RuntimeConfig, options: AppOptions = {})
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 200 },
     genReqId: requestId,
-    requestIdLogLabel: 'reqId',
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,

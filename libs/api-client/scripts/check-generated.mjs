@@ -10,14 +10,14 @@ const root = process.cwd();
 const committed = join(root, 'libs/api-client/src/generated');
 const fresh = mkdtempSync(join(tmpdir(), 'api-client-'));
 
-function files(dir) {
-  return readdirSync(dir)
-    .flatMap((name) => {
+/** Every file under `root`, as sorted paths relative to it. */
+function files(root) {
+  const walk = (dir) =>
+    readdirSync(dir).flatMap((name) => {
       const path = join(dir, name);
-      return statSync(path).isDirectory() ? files(path) : [path];
-    })
-    .map((path) => relative(dir, path))
-    .sort();
+      return statSync(path).isDirectory() ? walk(path) : [relative(root, path)];
+    });
+  return walk(root).sort();
 }
 
 try {

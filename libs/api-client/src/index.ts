@@ -7,8 +7,6 @@
  * inject(Api).invoke(devicesList)
  * ```
  */
-import type { AuditEventDto } from './generated/models/audit-event-dto';
-import type { MeDto } from './generated/models/me-dto';
 import type { ProblemDto } from './generated/models/problem-dto';
 
 export { Api } from './generated/api';
@@ -22,31 +20,34 @@ export { accountSecurityGet, accountSecurityRevokeSessions, accountSecurityUpdat
 export { auditEventsList, type AuditEventsList$Params } from './generated/functions';
 export { membersAdd, membersList, membersUpdate } from './generated/functions';
 
-// Models.
+// Models and vocabularies (each enum also comes as an array of its values).
 export type {
   ActiveUserDto,
+  AuditAction,
   AuditActorDto,
   AuditEventDto,
   AuditEventPageDto,
+  AuditResourceType,
   DeviceType,
   FieldErrorDto,
   LocationDto,
   LoginJsonDto,
   MeDto,
   MemberDto,
+  PolicyPreset,
   ProblemDto,
+  RevokeScope,
   RevokeSessionsDto,
-  RevokeSessionsResponseDto,
   RevokedCountDto,
+  Role,
   SecurityPolicyDto,
   SessionDto,
   TokenResponseDto,
   UpdateSecurityPolicyDto,
 } from './generated/models';
+export { AUDIT_ACTION } from './generated/models/audit-action-array';
+export { DEVICE_TYPE } from './generated/models/device-type-array';
+export { ROLE } from './generated/models/role-array';
 
 /** The stable `code` of a problem+json answer. */
 export type ProblemCode = ProblemDto['code'];
-/** An audit event's `action`. */
-export type AuditAction = AuditEventDto['action'];
-/** A user's role in their account. */
-export type Role = MeDto['role'];

@@ -1,6 +1,5 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { inject, provideAppInitializer, provideBrowserGlobalErrorListeners, type ApplicationConfig } from '@angular/core';
-import { MAT_FORM_FIELD_DEFAULT_OPTIONS, type MatFormFieldDefaultOptions } from '@angular/material/form-field';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { provideApiConfiguration } from '@sessions/api-client';
 import { appRoutes } from './app.routes';
@@ -18,9 +17,5 @@ export const appConfig: ApplicationConfig = {
     provideAppIcons(),
     // Restore the session from the refresh cookie before the first navigation.
     provideAppInitializer(() => inject(AuthSession).restore()),
-    {
-      provide: MAT_FORM_FIELD_DEFAULT_OPTIONS,
-      useValue: { appearance: 'outline', subscriptSizing: 'dynamic' } satisfies MatFormFieldDefaultOptions,
-    },
   ],
 };

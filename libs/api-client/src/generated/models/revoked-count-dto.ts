@@ -4,7 +4,7 @@
 export interface RevokedCountDto {
 
   /**
-   * How many sessions this call ended (0 when there were none).
+   * How many sessions this call ended (0 when there were none, so a repeated call answers 0).
    */
   revoked_count: number;
 }

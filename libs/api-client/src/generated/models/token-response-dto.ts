@@ -27,5 +27,9 @@ export interface TokenResponseDto {
    * Single-use refresh token; absent in cookie mode, where it travels in an HttpOnly cookie.
    */
   refresh_token?: string;
+
+  /**
+   * Always `bearer`.
+   */
   token_type: 'bearer';
 }

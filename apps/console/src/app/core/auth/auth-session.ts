@@ -17,6 +17,8 @@ export class AuthSession {
   private readonly coordinator = inject(TokenRefreshCoordinator);
   private readonly router = inject(Router);
   private readonly reason = signal<SignOutReason | null>(null);
+  /** Several refused calls at once must end the session once. */
+  private signingOut = false;
 
   /** Why the last session ended, for the sign-in page to explain. */
   readonly lastSignOutReason = this.reason.asReadonly();
@@ -54,10 +56,16 @@ export class AuthSession {
 
   /** Ends this browser's session on the server, then everywhere in this browser. */
   async signOut(reason: SignOutReason = 'signed_out'): Promise<void> {
+    if (this.signingOut) {
+      return;
+    }
+    this.signingOut = true;
     try {
       await firstValueFrom(this.api.invoke(authLogout, { body: {} }));
     } catch {
       // The session may already be over (expired, revoked); signing out locally is what matters.
+    } finally {
+      this.signingOut = false;
     }
     this.endLocally(reason, true);
   }

@@ -1,6 +1,5 @@
 import { inject } from '@angular/core';
 import { Router, type CanActivateFn } from '@angular/router';
-import { Notifier } from '../ui/notifier';
 import { AuthSession } from './auth-session';
 import { AuthState } from './auth-state';
 
@@ -17,11 +16,5 @@ export const signedInGuard: CanActivateFn = (_route, routerState) => {
 /** The sign-in page is pointless when already signed in. */
 export const signedOutGuard: CanActivateFn = () => (inject(AuthState).signedIn() ? inject(Router).createUrlTree(['/']) : true);
 
-/** Owner-only pages (the API answers 403 to other roles anyway). */
-export const ownerGuard: CanActivateFn = () => {
-  if (inject(AuthState).isOwner()) {
-    return true;
-  }
-  inject(Notifier).info('Only the account owner can open that page.');
-  return inject(Router).createUrlTree(['/devices']);
-};
+/** Owner-only pages (the API answers 403 to other roles anyway); others land on their devices. */
+export const ownerGuard: CanActivateFn = () => (inject(AuthState).isOwner() ? true : inject(Router).createUrlTree(['/devices']));

@@ -4,10 +4,11 @@ const DEVICE_ICONS: Record<DeviceType, string> = {
   desktop: 'desktop',
   mobile: 'mobile',
   tablet: 'tablet',
+  unknown: 'devices',
 };
 
 export function deviceIcon(type: DeviceType): string {
-  return DEVICE_ICONS[type] ?? 'desktop';
+  return DEVICE_ICONS[type] ?? 'devices';
 }
 
 /** "San Francisco, US" — or null for private, loopback or unknown addresses. */

@@ -7,14 +7,14 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { RevokedCountDto } from '../../models/revoked-count-dto';
 import { RevokeSessionsDto } from '../../models/revoke-sessions-dto';
-import { RevokeSessionsResponseDto } from '../../models/revoke-sessions-response-dto';
 
 export interface AccountSecurityRevokeSessions$Params {
       body: RevokeSessionsDto
 }
 
-export function accountSecurityRevokeSessions(http: HttpClient, rootUrl: string, params: AccountSecurityRevokeSessions$Params, context?: HttpContext): Observable<StrictHttpResponse<RevokeSessionsResponseDto>> {
+export function accountSecurityRevokeSessions(http: HttpClient, rootUrl: string, params: AccountSecurityRevokeSessions$Params, context?: HttpContext): Observable<StrictHttpResponse<RevokedCountDto>> {
   const rb = new RequestBuilder(rootUrl, accountSecurityRevokeSessions.PATH, 'post');
   if (params) {
     rb.body(params.body, 'application/json');
@@ -25,7 +25,7 @@ export function accountSecurityRevokeSessions(http: HttpClient, rootUrl: string,
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<RevokeSessionsResponseDto>;
+      return r as StrictHttpResponse<RevokedCountDto>;
     })
   );
 }

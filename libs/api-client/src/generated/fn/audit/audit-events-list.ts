@@ -7,6 +7,7 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { AuditAction } from '../../models/audit-action';
 import { AuditEventPageDto } from '../../models/audit-event-page-dto';
 
 export interface AuditEventsList$Params {
@@ -14,7 +15,7 @@ export interface AuditEventsList$Params {
 /**
  * Only events of this action.
  */
-  action?: 'account.session_policy_update' | 'account.sessions_revoked_bulk' | 'session.revoked' | 'session.refresh_reuse_detected' | 'auth.login_succeeded' | 'auth.login_failed' | 'auth.password_changed' | 'member.added' | 'member.updated';
+  action?: AuditAction;
 
 /**
  * Only events at or after this instant (inclusive), RFC 3339 with a time zone.

@@ -1,0 +1,62 @@
+import { defineConfig, devices } from '@playwright/test';
+import { join } from 'node:path';
+import { BASE_URL, DATA_DIR, E2E_PORT, WORKSPACE_ROOT } from './src/support/server';
+
+/**
+ * Browser tests of the console against the built API (`node dist/apps/api/main.js`),
+ * which serves the built console at `/`. One server for the suite, on its own
+ * port and data folder, with an embedded PostgreSQL and the demo account.
+ * Debian's Chromium only: no browser is ever downloaded.
+ */
+export default defineConfig({
+  testDir: './src',
+  outputDir: join(WORKSPACE_ROOT, 'dist/artifacts/playwright'),
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env['CI'],
+  reporter: 'list',
+  timeout: 30_000,
+  expect: { timeout: 7_000 },
+  use: {
+    ...devices['Desktop Chrome'],
+    baseURL: BASE_URL,
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env['CHROMIUM_PATH'] || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium' }],
+  webServer: {
+    command: `rm -rf '${DATA_DIR}' && node dist/apps/api/main.js`,
+    cwd: WORKSPACE_ROOT,
+    url: `${BASE_URL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+    env: {
+      PORT: String(E2E_PORT),
+      DATA_DIR,
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'warn',
+      // Every test signs in; the per-IP limit is for real traffic, not one test run.
+      LOGIN_RATE_LIMIT_PER_IP: '1000',
+      LOGIN_RATE_LIMIT_PER_EMAIL: '1000',
+    },
+  },
+});

@@ -1,0 +1,59 @@
+import { AUDIT_ACTION, type AuditAction, type AuditEventDto } from '@sessions/api-client';
+import { humanDuration } from '../../shared/format';
+
+/** Every action the API can record, with how the log names it. */
+export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  'account.session_policy_update': 'Session policy changed',
+  'account.sessions_revoked_bulk': 'Sessions signed out in bulk',
+  'session.revoked': 'Session signed out',
+  'session.refresh_reuse_detected': 'Refresh token reuse detected',
+  'auth.login_succeeded': 'Signed in',
+  'auth.login_failed': 'Sign-in failed',
+  'auth.password_changed': 'Password changed',
+  'member.added': 'Member added',
+  'member.updated': 'Member updated',
+};
+
+/** The filter's choices, in the API's order. */
+export const AUDIT_ACTIONS: readonly AuditAction[] = AUDIT_ACTION;
+
+type Details = Record<string, unknown>;
+
+/** A detail value as words: `device_revoked` → "device revoked". */
+function str(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value).replace(/_/g, ' ') : '';
+}
+
+function policyText(value: unknown): string {
+  if (typeof value !== 'object' || value === null) {
+    return '?';
+  }
+  const policy = value as Details;
+  const idle = typeof policy['idle_minutes'] === 'number' ? humanDuration(policy['idle_minutes']) : 'default';
+  const absolute = typeof policy['absolute_minutes'] === 'number' ? humanDuration(policy['absolute_minutes']) : 'default';
+  return `idle ${idle}, max ${absolute}`;
+}
+
+/** One line that says what an event's `details` mean, per the action catalogue. */
+export function auditSummary(event: AuditEventDto): string {
+  const d: Details = event.details ?? {};
+  switch (event.action) {
+    case 'account.session_policy_update':
+      return `${policyText(d['effective_old'])} → ${policyText(d['effective_new'])}`;
+    case 'account.sessions_revoked_bulk':
+      return `${d['scope'] === 'others' ? 'Everyone but the owner' : 'Everyone'} · ${str(d['revoked_count'])} ended`;
+    case 'session.revoked':
+      return [`by ${str(d['by']) || 'unknown'}`, str(d['reason'])].filter(Boolean).join(' · ');
+    case 'session.refresh_reuse_detected':
+      return 'A used refresh token was presented again; the session was ended.';
+    case 'auth.login_succeeded':
+      return `with ${str(d['method']) || 'password'}`;
+    case 'auth.login_failed':
+      return [`with ${str(d['method']) || 'password'}`, str(d['reason'])].filter(Boolean).join(' · ');
+    case 'auth.password_changed':
+      return `${str(d['ended_sessions']) || '0'} other sessions ended`;
+    case 'member.added':
+    case 'member.updated':
+      return [str(d['role']), d['is_active'] === false ? 'deactivated' : 'active'].filter(Boolean).join(' · ');
+  }
+}

@@ -1,0 +1,50 @@
+import type { AbstractControl, ValidatorFn } from '@angular/forms';
+import type { SecurityPolicyDto } from '@sessions/api-client';
+import { validatePolicy, type PolicyBounds, type PolicyField } from '@sessions/session-policy';
+import { humanDuration } from '../../shared/format';
+
+/** The operator's bounds as the policy library wants them. */
+export function boundsOf(policy: SecurityPolicyDto): PolicyBounds {
+  return {
+    // Defaults only matter for a cleared field; the custom form sets both.
+    idleMinutesDefault: policy.effective_idle_minutes,
+    idleMinutesMin: policy.idle_minutes_min,
+    idleMinutesMax: policy.idle_minutes_max,
+    absoluteMinutesDefault: policy.effective_absolute_minutes,
+    absoluteMinutesMin: policy.absolute_minutes_min,
+    absoluteMinutesMax: policy.absolute_minutes_max,
+  };
+}
+
+export function rangeHint(min: number, max: number): string {
+  return `${humanDuration(min)} to ${humanDuration(max)} (${min}–${max} minutes)`;
+}
+
+/**
+ * Validates one field of the custom-policy form with the API's own rules
+ * (`validatePolicy`), so the form and the server never disagree. The error
+ * value is the sentence to show under the field.
+ */
+export function policyFieldValidator(field: PolicyField, bounds: () => PolicyBounds | null): ValidatorFn {
+  return (control: AbstractControl) => {
+    const group = control.parent;
+    const b = bounds();
+    if (!group || !b || control.value === null || control.value === '') {
+      return null;
+    }
+    const idleMinutes = group.get('idle')?.value as number | null;
+    const absoluteMinutes = group.get('absolute')?.value as number | null;
+    const violation = validatePolicy({ idleMinutes, absoluteMinutes }, b).find((v) => v.field === field);
+    return violation ? { policy: friendly(field, control.value as number, b) } : null;
+  };
+}
+
+function friendly(field: PolicyField, value: number, b: PolicyBounds): string {
+  const [min, max] = field === 'idle_minutes' ? [b.idleMinutesMin, b.idleMinutesMax] : [b.absoluteMinutesMin, b.absoluteMinutesMax];
+  if (!Number.isInteger(value) || value < min || value > max) {
+    return `Enter whole minutes from ${min} to ${max} (${humanDuration(min)} to ${humanDuration(max)}).`;
+  }
+  return field === 'idle_minutes'
+    ? 'The idle timeout cannot be longer than the maximum session length.'
+    : 'The maximum session length cannot be shorter than the idle timeout.';
+}
