@@ -50,6 +50,8 @@ describe('account security (real PostgreSQL, through HTTP)', () => {
         absolute_minutes: null,
         effective_idle_minutes: 4320,
         effective_absolute_minutes: 20160,
+        idle_minutes_default: 4320,
+        absolute_minutes_default: 20160,
         idle_minutes_min: 15,
         idle_minutes_max: 43200,
         absolute_minutes_min: 60,

@@ -33,6 +33,12 @@ export class SecurityPolicyDto {
   @ApiProperty({ type: 'integer', description: 'Absolute session lifetime in force for new sign-ins, in minutes (override or default).', example: 20160 })
   effective_absolute_minutes!: number;
 
+  @ApiProperty({ type: 'integer', description: 'The system default idle timeout (the Strict preset), in minutes.', example: 4320 })
+  idle_minutes_default!: number;
+
+  @ApiProperty({ type: 'integer', description: 'The system default absolute lifetime (the Strict preset), in minutes.', example: 20160 })
+  absolute_minutes_default!: number;
+
   @ApiProperty({ type: 'integer', description: 'Smallest idle override the operator allows, in minutes.', example: 15 })
   idle_minutes_min!: number;
 
@@ -69,6 +75,8 @@ export function mapSecurityPolicy(view: SecurityPolicyView): SecurityPolicyDto {
     absolute_minutes: view.overrides.absoluteMinutes,
     effective_idle_minutes: view.effective.idleMinutes,
     effective_absolute_minutes: view.effective.absoluteMinutes,
+    idle_minutes_default: view.bounds.idleMinutesDefault,
+    absolute_minutes_default: view.bounds.absoluteMinutesDefault,
     idle_minutes_min: view.bounds.idleMinutesMin,
     idle_minutes_max: view.bounds.idleMinutesMax,
     absolute_minutes_min: view.bounds.absoluteMinutesMin,

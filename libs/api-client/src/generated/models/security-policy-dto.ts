@@ -11,6 +11,11 @@ export interface SecurityPolicyDto {
   absolute_minutes: number | null;
 
   /**
+   * The system default absolute lifetime (the Strict preset), in minutes.
+   */
+  absolute_minutes_default: number;
+
+  /**
    * Largest absolute override the operator allows, in minutes.
    */
   absolute_minutes_max: number;
@@ -39,6 +44,11 @@ export interface SecurityPolicyDto {
    * The account's idle-timeout override in minutes; null follows the system default.
    */
   idle_minutes: number | null;
+
+  /**
+   * The system default idle timeout (the Strict preset), in minutes.
+   */
+  idle_minutes_default: number;
 
   /**
    * Largest idle override the operator allows, in minutes.

@@ -6,11 +6,10 @@ import { humanDuration } from '../../shared/format';
 /** The operator's bounds as the policy library wants them. */
 export function boundsOf(policy: SecurityPolicyDto): PolicyBounds {
   return {
-    // Defaults only matter for a cleared field; the custom form sets both.
-    idleMinutesDefault: policy.effective_idle_minutes,
+    idleMinutesDefault: policy.idle_minutes_default,
     idleMinutesMin: policy.idle_minutes_min,
     idleMinutesMax: policy.idle_minutes_max,
-    absoluteMinutesDefault: policy.effective_absolute_minutes,
+    absoluteMinutesDefault: policy.absolute_minutes_default,
     absoluteMinutesMin: policy.absolute_minutes_min,
     absoluteMinutesMax: policy.absolute_minutes_max,
   };
