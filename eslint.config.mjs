@@ -25,7 +25,16 @@ export default [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/out-tsc', '**/node_modules', 'tmp/**', 'libs/api-client/src/generated/**', '**/*.config.cts', 'jest.swc.js', 'jest.preset.js'],
+    ignores: [
+      '**/dist',
+      '**/out-tsc',
+      '**/node_modules',
+      'tmp/**',
+      'libs/api-client/src/generated/**',
+      '**/*.config.cts',
+      'jest.swc.js',
+      'jest.preset.js',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx'],

@@ -17,5 +17,7 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|iterare|load-esm|file-type|token-types|strtok3|@tokenizer|content-disposition|cookie)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|uid|iterare|load-esm|file-type|token-types|strtok3|@tokenizer|content-disposition|cookie)/)',
+  ],
 };

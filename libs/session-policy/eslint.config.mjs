@@ -2,18 +2,7 @@ import baseConfig from '../../eslint.config.mjs';
 
 // This library is shared by the NestJS API and the Angular console, so its
 // runtime code must stay framework-free and run in a browser.
-const nodeOnlyModules = [
-  'crypto',
-  'fs',
-  'path',
-  'os',
-  'util',
-  'buffer',
-  'process',
-  'events',
-  'stream',
-  'child_process',
-];
+const nodeOnlyModules = ['crypto', 'fs', 'path', 'os', 'util', 'buffer', 'process', 'events', 'stream', 'child_process'];
 
 export default [
   ...baseConfig,
@@ -34,15 +23,7 @@ export default [
               message: 'session-policy must run in the browser too.',
             },
             {
-              group: [
-                '@nestjs/*',
-                '@angular/*',
-                'rxjs',
-                'rxjs/*',
-                'typeorm',
-                'class-validator',
-                'class-transformer',
-              ],
+              group: ['@nestjs/*', '@angular/*', 'rxjs', 'rxjs/*', 'typeorm', 'class-validator', 'class-transformer'],
               message: 'session-policy holds pure rules: no framework imports.',
             },
             {
@@ -54,23 +35,13 @@ export default [
       ],
       'no-restricted-globals': [
         'error',
-        ...[
-          'process',
-          'Buffer',
-          'require',
-          '__dirname',
-          '__filename',
-          'global',
-          'setImmediate',
-        ].map((name) => ({
+        ...['process', 'Buffer', 'require', '__dirname', '__filename', 'global', 'setImmediate'].map((name) => ({
           name,
-          message:
-            'Node-only global: session-policy must run in the browser too.',
+          message: 'Node-only global: session-policy must run in the browser too.',
         })),
         {
           name: 'Date',
-          message:
-            'Inject the time (unix seconds) instead of reading the clock.',
+          message: 'Inject the time (unix seconds) instead of reading the clock.',
         },
       ],
     },

@@ -39,8 +39,7 @@ const IDLE_SECONDS = 3 * 24 * 3600;
 const ABSOLUTE_SECONDS = 14 * 24 * 3600;
 /** Share of sessions that have ended (logout, revoke, expiry found at refresh). */
 const REVOKED_SHARE = 0.8;
-const UA =
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 
 function positiveInt(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -121,9 +120,7 @@ async function fill(runner: QueryRunner): Promise<Subject[]> {
   );
   // The user whose device list we explain: the typical mix above, plus three
   // devices in use right now.
-  const [user]: { id: string; account_id: string }[] = await runner.query(
-    `SELECT id, account_id FROM users ORDER BY email LIMIT 1`,
-  );
+  const [user]: { id: string; account_id: string }[] = await runner.query(`SELECT id, account_id FROM users ORDER BY email LIMIT 1`);
   await runner.query(
     `INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds,
                            user_agent, ip, created_at, last_used_at)

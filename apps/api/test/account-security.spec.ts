@@ -110,7 +110,9 @@ describe('account security (real PostgreSQL, through HTTP)', () => {
         idle_minutes_min: 15,
       });
       expect((await getPolicy(owner)).body).toMatchObject({ idle_minutes: 60, absolute_minutes: 240 });
-      const [row] = await t.db.query('SELECT session_idle_minutes, session_absolute_minutes FROM accounts WHERE id = $1', [owner.accountId]);
+      const [row] = await t.db.query('SELECT session_idle_minutes, session_absolute_minutes FROM accounts WHERE id = $1', [
+        owner.accountId,
+      ]);
       expect(row).toEqual({ session_idle_minutes: 60, session_absolute_minutes: 240 });
 
       const tokens = await login(t, engineer.email, engineer.password);
@@ -125,7 +127,11 @@ describe('account security (real PostgreSQL, through HTTP)', () => {
       expect(await auditRows(owner.accountId, 'account.session_policy_update')).toHaveLength(1);
       t.clock.advance(1); // rows are compared in time order
 
-      const response = await t.patch(SECURITY, { idle_minutes: 60 }, { token: owner.tokens.access_token, ip: '203.0.113.9', userAgent: 'audit-test/1.0' });
+      const response = await t.patch(
+        SECURITY,
+        { idle_minutes: 60 },
+        { token: owner.tokens.access_token, ip: '203.0.113.9', userAgent: 'audit-test/1.0' },
+      );
       expect(response.status).toBe(200);
 
       const rows = await auditRows(owner.accountId, 'account.session_policy_update');
@@ -152,14 +158,25 @@ describe('account security (real PostgreSQL, through HTTP)', () => {
 
       const cleared = await patchPolicy(owner, { idle_minutes: null });
       expect(cleared.status).toBe(200);
-      expect(cleared.body).toMatchObject({ idle_minutes: null, absolute_minutes: 30000, effective_idle_minutes: 4320, effective_absolute_minutes: 30000 });
+      expect(cleared.body).toMatchObject({
+        idle_minutes: null,
+        absolute_minutes: 30000,
+        effective_idle_minutes: 4320,
+        effective_absolute_minutes: 30000,
+      });
 
       const standard = await patchPolicy(owner, { idle_minutes: 10080, absolute_minutes: 43200 });
       expect(standard.body).toMatchObject({ preset: 'standard' });
 
       const strict = await patchPolicy(owner, { idle_minutes: null, absolute_minutes: null });
       expect(strict.status).toBe(200);
-      expect(strict.body).toMatchObject({ idle_minutes: null, absolute_minutes: null, effective_idle_minutes: 4320, effective_absolute_minutes: 20160, preset: 'strict' });
+      expect(strict.body).toMatchObject({
+        idle_minutes: null,
+        absolute_minutes: null,
+        effective_idle_minutes: 4320,
+        effective_absolute_minutes: 20160,
+        preset: 'strict',
+      });
 
       // A PATCH that changes nothing answers the policy but records no change.
       const before = (await auditRows(owner.accountId, 'account.session_policy_update')).length;
@@ -189,7 +206,9 @@ describe('account security (real PostgreSQL, through HTTP)', () => {
       expect(response.headers['content-type']).toContain('application/problem+json');
       expect(response.body.code).toBe('validation_failed');
       expect(response.body.errors).toEqual(expect.arrayContaining([{ field, message: expect.stringMatching(message) }]));
-      const [row] = await t.db.query('SELECT session_idle_minutes, session_absolute_minutes FROM accounts WHERE id = $1', [owner.accountId]);
+      const [row] = await t.db.query('SELECT session_idle_minutes, session_absolute_minutes FROM accounts WHERE id = $1', [
+        owner.accountId,
+      ]);
       expect(row).toEqual({ session_idle_minutes: null, session_absolute_minutes: null });
       expect(await auditRows(owner.accountId, 'account.session_policy_update')).toHaveLength(0);
     });
@@ -231,7 +250,12 @@ describe('account security (real PostgreSQL, through HTTP)', () => {
 
       const rows = await auditRows(owner.accountId, 'account.sessions_revoked_bulk');
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ actor_user_id: owner.id, resource_type: 'account', resource_id: owner.accountId, details: { scope: 'all', revoked_count: 3 } });
+      expect(rows[0]).toMatchObject({
+        actor_user_id: owner.id,
+        resource_type: 'account',
+        resource_id: owner.accountId,
+        details: { scope: 'all', revoked_count: 3 },
+      });
       expect(await auditRows(stranger.accountId, 'account.sessions_revoked_bulk')).toHaveLength(0);
     });
 

@@ -27,7 +27,11 @@ export function decodeJwt<T = Record<string, any>>(token: string): T {
 }
 
 /** Signs up a new account; its owner is returned signed in. */
-export async function signupOwner(t: TestApp, overrides: Partial<{ email: string; password: string; account_name: string; name: string }> = {}, options: RequestOptions = {}): Promise<SignedInUser> {
+export async function signupOwner(
+  t: TestApp,
+  overrides: Partial<{ email: string; password: string; account_name: string; name: string }> = {},
+  options: RequestOptions = {},
+): Promise<SignedInUser> {
   const body = {
     account_name: `Account ${unique()}`,
     name: 'Owner',
@@ -45,7 +49,11 @@ export async function signupOwner(t: TestApp, overrides: Partial<{ email: string
 export async function addMember(t: TestApp, owner: SignedInUser, role: Role, options: RequestOptions = {}): Promise<SignedInUser> {
   const email = `${role}-${unique()}@example.test`;
   const password = `${role}-password-1`;
-  const created = await t.post('/api/accounts/me/members', { name: `A ${role}`, email, role, password }, { token: owner.tokens.access_token });
+  const created = await t.post(
+    '/api/accounts/me/members',
+    { name: `A ${role}`, email, role, password },
+    { token: owner.tokens.access_token },
+  );
   if (created.status !== 201) throw new Error(`add member failed: ${created.status} ${JSON.stringify(created.body)}`);
   const tokens = await login(t, email, password, options);
   return { id: created.body.id, accountId: owner.accountId, email, password, role, tokens };

@@ -293,9 +293,19 @@ describe("devices: where you're signed in (real PostgreSQL, through HTTP)", () =
     expect(Object.keys(others.post.responses).sort()).toEqual(['200', '401']);
 
     const item = document.components.schemas.SessionDto;
-    expect(Object.keys(item.properties).sort()).toEqual(
-      ['browser', 'created_at', 'device_label', 'device_type', 'id', 'ip', 'is_current', 'last_used_at', 'location', 'os', 'user_agent'],
-    );
+    expect(Object.keys(item.properties).sort()).toEqual([
+      'browser',
+      'created_at',
+      'device_label',
+      'device_type',
+      'id',
+      'ip',
+      'is_current',
+      'last_used_at',
+      'location',
+      'os',
+      'user_agent',
+    ]);
     for (const [name, property] of Object.entries<{ description?: string }>(item.properties)) {
       expect({ name, description: property.description }).toEqual({ name, description: expect.stringMatching(/\S/) });
     }

@@ -30,7 +30,9 @@ describe('foundation: accounts, members, sign-in, errors (real PostgreSQL, throu
       const response = await t.get('/api/docs-json');
       expect(response.status).toBe(200);
       expect(response.body.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/api/auth/login');
-      expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/auth/signup', '/api/accounts/me/members']));
+      expect(Object.keys(response.body.paths)).toEqual(
+        expect.arrayContaining(['/api/auth/login', '/api/auth/signup', '/api/accounts/me/members']),
+      );
     });
 
     it('answers an unknown route with a problem+json 404', async () => {
@@ -50,7 +52,9 @@ describe('foundation: accounts, members, sign-in, errors (real PostgreSQL, throu
       expect(me.status).toBe(200);
       expect(me.body).toMatchObject({ email: owner.email, role: 'owner', account_id: owner.accountId, id: owner.id });
 
-      const form = await t.post('/api/auth/login', undefined, { form: { username: owner.email.toUpperCase(), password: owner.password, grant_type: 'password' } });
+      const form = await t.post('/api/auth/login', undefined, {
+        form: { username: owner.email.toUpperCase(), password: owner.password, grant_type: 'password' },
+      });
       expect(form.status).toBe(200);
       expect(form.body.access_token).toEqual(expect.any(String));
     });
@@ -68,7 +72,10 @@ describe('foundation: accounts, members, sign-in, errors (real PostgreSQL, throu
     it('records last_login_at and audits the failure without the password', async () => {
       const owner = await signupOwner(t);
       await t.post('/api/auth/login/json', { email: owner.email, password: 'secret-guess-123' });
-      const rows = await t.db.query(`SELECT action, details::text AS details FROM audit_events WHERE account_id = $1 AND action = 'auth.login_failed'`, [owner.accountId]);
+      const rows = await t.db.query(
+        `SELECT action, details::text AS details FROM audit_events WHERE account_id = $1 AND action = 'auth.login_failed'`,
+        [owner.accountId],
+      );
       expect(rows).toHaveLength(1);
       expect(rows[0].details).not.toContain('secret-guess-123');
       const [user] = await t.db.query('SELECT last_login_at FROM users WHERE id = $1', [owner.id]);
@@ -77,7 +84,12 @@ describe('foundation: accounts, members, sign-in, errors (real PostgreSQL, throu
 
     it('refuses a second account with the same email, whatever its case (409)', async () => {
       const owner = await signupOwner(t);
-      const response = await t.post('/api/auth/signup', { account_name: 'Other', name: 'X', email: owner.email.toUpperCase(), password: 'password-123' });
+      const response = await t.post('/api/auth/signup', {
+        account_name: 'Other',
+        name: 'X',
+        email: owner.email.toUpperCase(),
+        password: 'password-123',
+      });
       expect(response.status).toBe(409);
       expect(response.body.code).toBe('conflict');
     });
@@ -92,7 +104,13 @@ describe('foundation: accounts, members, sign-in, errors (real PostgreSQL, throu
 
   describe('bad input', () => {
     it('gives 422 with field errors for an invalid body', async () => {
-      const response = await t.post('/api/auth/signup', { account_name: '', name: 'A', email: 'not-an-email', password: 'short', extra: 1 });
+      const response = await t.post('/api/auth/signup', {
+        account_name: '',
+        name: 'A',
+        email: 'not-an-email',
+        password: 'short',
+        extra: 1,
+      });
       expect(response.status).toBe(422);
       expect(response.body.code).toBe('validation_failed');
       const fields = response.body.errors.map((e: { field: string }) => e.field).sort();
@@ -136,9 +154,17 @@ describe('foundation: accounts, members, sign-in, errors (real PostgreSQL, throu
       const asEngineer = await t.get('/api/accounts/me/members', { token: engineer.tokens.access_token });
       expect(asEngineer.status).toBe(403);
       expect(asEngineer.body.code).toBe('forbidden');
-      const adminAdds = await t.post('/api/accounts/me/members', { name: 'N', email: 'n@example.test', role: 'engineer', password: 'password-123' }, { token: admin.tokens.access_token });
+      const adminAdds = await t.post(
+        '/api/accounts/me/members',
+        { name: 'N', email: 'n@example.test', role: 'engineer', password: 'password-123' },
+        { token: admin.tokens.access_token },
+      );
       expect(adminAdds.status).toBe(403);
-      const engineerPatches = await t.patch(`/api/accounts/me/members/${admin.id}`, { role: 'engineer' }, { token: engineer.tokens.access_token });
+      const engineerPatches = await t.patch(
+        `/api/accounts/me/members/${admin.id}`,
+        { role: 'engineer' },
+        { token: engineer.tokens.access_token },
+      );
       expect(engineerPatches.status).toBe(403);
     });
 
@@ -170,27 +196,42 @@ describe('foundation: accounts, members, sign-in, errors (real PostgreSQL, throu
       t.clock.advance(1);
       const demoteNow = await t.patch(`/api/accounts/me/members/${owner.id}`, { role: 'engineer' }, { token: owner.tokens.access_token });
       expect(demoteNow.status).toBe(200);
-      const events = await t.db.query(`SELECT action, details FROM audit_events WHERE account_id = $1 AND action LIKE 'member.%' ORDER BY occurred_at`, [owner.accountId]);
+      const events = await t.db.query(
+        `SELECT action, details FROM audit_events WHERE account_id = $1 AND action LIKE 'member.%' ORDER BY occurred_at`,
+        [owner.accountId],
+      );
       expect(events.map((e: { action: string }) => e.action)).toEqual(['member.added', 'member.updated', 'member.updated']);
       expect(events[1].details).toEqual({ user_id: second.id, role: 'owner', is_active: true });
     });
   });
 
   describe('database constraints', () => {
-    const reject = (sql: string, params: unknown[] = []) => expect(t.db.query(sql, params)).rejects.toThrow(/violates check constraint|violates unique constraint/);
+    const reject = (sql: string, params: unknown[] = []) =>
+      expect(t.db.query(sql, params)).rejects.toThrow(/violates check constraint|violates unique constraint/);
 
     it('rejects bad rows at the database level', async () => {
       const owner = await signupOwner(t);
-      await reject(`INSERT INTO users (account_id, email, name, role, password_hash) VALUES ($1, 'x@example.test', 'X', 'superuser', 'h')`, [owner.accountId]);
-      await reject(`INSERT INTO users (account_id, email, name, role, password_hash) VALUES ($1, 'Upper@Example.test', 'X', 'owner', 'h')`, [owner.accountId]);
-      await reject(`INSERT INTO users (account_id, email, name, role, password_hash) VALUES ($1, $2, 'X', 'owner', 'h')`, [owner.accountId, owner.email]);
+      await reject(
+        `INSERT INTO users (account_id, email, name, role, password_hash) VALUES ($1, 'x@example.test', 'X', 'superuser', 'h')`,
+        [owner.accountId],
+      );
+      await reject(
+        `INSERT INTO users (account_id, email, name, role, password_hash) VALUES ($1, 'Upper@Example.test', 'X', 'owner', 'h')`,
+        [owner.accountId],
+      );
+      await reject(`INSERT INTO users (account_id, email, name, role, password_hash) VALUES ($1, $2, 'X', 'owner', 'h')`, [
+        owner.accountId,
+        owner.email,
+      ]);
       await reject(`UPDATE accounts SET session_idle_minutes = 600, session_absolute_minutes = 60 WHERE id = $1`, [owner.accountId]);
       await reject(`UPDATE accounts SET session_idle_minutes = 0 WHERE id = $1`, [owner.accountId]);
       await reject(`UPDATE accounts SET session_absolute_minutes = -5 WHERE id = $1`, [owner.accountId]);
       await reject(`UPDATE sessions SET revoked_at = now() WHERE account_id = $1`, [owner.accountId]);
       await reject(`UPDATE sessions SET idle_max_seconds = 0 WHERE account_id = $1`, [owner.accountId]);
       // One side set, the other null, is allowed: the invariant then holds on effective values.
-      await expect(t.db.query(`UPDATE accounts SET session_idle_minutes = 600, session_absolute_minutes = NULL WHERE id = $1`, [owner.accountId])).resolves.toBeDefined();
+      await expect(
+        t.db.query(`UPDATE accounts SET session_idle_minutes = 600, session_absolute_minutes = NULL WHERE id = $1`, [owner.accountId]),
+      ).resolves.toBeDefined();
     });
   });
 
@@ -230,7 +271,11 @@ describe('sign-in rate limiting', () => {
 
   it('limits attempts per client IP across emails', async () => {
     for (let i = 0; i < 5; i++) {
-      const attempt = await t.post('/api/auth/login/json', { email: `x${i}@example.test`, password: 'wrong-password' }, { ip: '203.0.113.50' });
+      const attempt = await t.post(
+        '/api/auth/login/json',
+        { email: `x${i}@example.test`, password: 'wrong-password' },
+        { ip: '203.0.113.50' },
+      );
       expect(attempt.status).toBe(401);
     }
     const limited = await t.post('/api/auth/login/json', { email: 'y@example.test', password: 'wrong-password' }, { ip: '203.0.113.50' });

@@ -10,7 +10,9 @@ import { register } from 'tsconfig-paths';
  */
 export default async function globalSetup(): Promise<void> {
   const root = join(__dirname, '..', '..', '..');
-  const base = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
+  const base = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as {
+    compilerOptions: { paths: Record<string, string[]> };
+  };
   register({ baseUrl: root, paths: base.compilerOptions.paths });
   const { startTestDatabaseServer } = require('./test-database-server') as typeof import('./test-database-server');
   await startTestDatabaseServer();

@@ -21,14 +21,26 @@ describe('structured logs', () => {
     await t.post('/api/auth/login/json', { email: owner.email, password: 'wrong-secret-password-2' });
     const tokens = await login(t, owner.email, 'very-secret-password-1', { headers: { 'x-request-id': 'trace-abc-123' } });
     const rotated = await refresh(t, tokens.refresh_token);
-    await t.post('/api/auth/password', { current_password: 'very-secret-password-1', new_password: 'another-secret-pass-3' }, { token: rotated.body.access_token });
-    await t.post('/api/auth/logout', {}, { headers: { 'x-token-transport': 'cookie' }, cookies: { sessions_refresh: rotated.body.refresh_token } });
+    await t.post(
+      '/api/auth/password',
+      { current_password: 'very-secret-password-1', new_password: 'another-secret-pass-3' },
+      { token: rotated.body.access_token },
+    );
+    await t.post(
+      '/api/auth/logout',
+      {},
+      { headers: { 'x-token-transport': 'cookie' }, cookies: { sessions_refresh: rotated.body.refresh_token } },
+    );
     await t.get('/api/auth/me', { token: member.tokens.access_token });
 
     expect(lines.length).toBeGreaterThan(5);
     const entries = lines.map((line) => JSON.parse(line) as Record<string, any>);
     expect(entries.some((entry) => entry['req']?.id === 'trace-abc-123')).toBe(true);
-    expect(entries.filter((entry) => entry['msg'] === 'request completed').every((entry) => typeof entry['req']?.id === 'string' && entry['res']?.statusCode > 0)).toBe(true);
+    expect(
+      entries
+        .filter((entry) => entry['msg'] === 'request completed')
+        .every((entry) => typeof entry['req']?.id === 'string' && entry['res']?.statusCode > 0),
+    ).toBe(true);
     const all = lines.join('\n');
     const secrets = [
       'very-secret-password-1',

@@ -54,7 +54,12 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
         const next = await refresh(t, current.refresh_token);
         expect(next.status).toBe(200);
         const claims = decodeJwt(next.body.refresh_token);
-        expect(claims).toMatchObject({ auth_time: first['auth_time'], idle_max: first['idle_max'], abs_max: first['abs_max'], sid: first['sid'] });
+        expect(claims).toMatchObject({
+          auth_time: first['auth_time'],
+          idle_max: first['idle_max'],
+          abs_max: first['abs_max'],
+          sid: first['sid'],
+        });
         expect(claims['jti']).not.toBe(decodeJwt(current.refresh_token)['jti']);
         expect(claims['iat']).toBe(t.clock.nowSeconds());
         expect(next.body.absolute_expires_at).toBe(iso(first['auth_time'] + first['abs_max']));
@@ -70,7 +75,9 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       const rows = await t.db.query('SELECT jti_hash FROM refresh_tokens WHERE session_id = $1', [claims['sid']]);
       expect(rows).toHaveLength(1);
       expect(Buffer.from(rows[0].jti_hash).equals(hashJti(claims['jti']))).toBe(true);
-      const leaked = await t.db.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE encode(jti_hash, 'escape') LIKE $1`, [`%${claims['jti']}%`]);
+      const leaked = await t.db.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE encode(jti_hash, 'escape') LIKE $1`, [
+        `%${claims['jti']}%`,
+      ]);
       expect(leaked[0].n).toBe(0);
     });
   });
@@ -113,7 +120,9 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       const idle = await refresh(t, owner.tokens.refresh_token);
       expect(idle.status).toBe(401);
       expect(idle.body.code).toBe('session_expired_idle');
-      const [session] = await t.db.query('SELECT revoke_reason FROM sessions WHERE id = $1', [decodeJwt(owner.tokens.refresh_token)['sid']]);
+      const [session] = await t.db.query('SELECT revoke_reason FROM sessions WHERE id = $1', [
+        decodeJwt(owner.tokens.refresh_token)['sid'],
+      ]);
       expect(session.revoke_reason).toBe('expired_idle');
     });
 
@@ -121,7 +130,10 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       const owner = await signupOwner(t);
       const [header, payload, signature] = owner.tokens.refresh_token.split('.');
       const tampered = `${header}.${Buffer.from(JSON.stringify({ ...decodeJwt(owner.tokens.refresh_token), abs_max: 10 ** 9 })).toString('base64url')}.${signature}`;
-      const forged = new JwtService().sign({ ...decodeJwt<Record<string, unknown>>(owner.tokens.refresh_token) }, { secret: 'not-the-secret-not-the-secret-00' });
+      const forged = new JwtService().sign(
+        { ...decodeJwt<Record<string, unknown>>(owner.tokens.refresh_token) },
+        { secret: 'not-the-secret-not-the-secret-00' },
+      );
       for (const token of ['garbage', owner.tokens.access_token, tampered, forged, `${header}.${payload}.`]) {
         const response = await refresh(t, token);
         expect(response.status).toBe(401);
@@ -152,7 +164,11 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       const url = `${await t.app.getUrl()}/api/auth/refresh`.replace('[::1]', '127.0.0.1');
       const responses = await Promise.all(
         Array.from({ length: 50 }, () =>
-          fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: owner.tokens.refresh_token }) }),
+          fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ refresh_token: owner.tokens.refresh_token }),
+          }),
         ),
       );
       const statuses = responses.map((r) => r.status);
@@ -160,7 +176,9 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       expect(statuses.filter((s) => s === 401)).toHaveLength(49);
       const bodies = await Promise.all(responses.filter((r) => r.status === 401).map((r) => r.json() as Promise<{ code: string }>));
       expect(new Set(bodies.map((b) => b.code))).toEqual(new Set(['invalid_refresh_token']));
-      const [row] = await t.db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE session_id = $1', [decodeJwt(owner.tokens.refresh_token)['sid']]);
+      const [row] = await t.db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE session_id = $1', [
+        decodeJwt(owner.tokens.refresh_token)['sid'],
+      ]);
       expect(row.n).toBe(2);
     });
 
@@ -176,7 +194,10 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       expect((await me(rotated.body.access_token)).status).toBe(401);
       // A second replay writes no second event.
       await refresh(t, owner.tokens.refresh_token);
-      const events = await t.db.query(`SELECT details FROM audit_events WHERE account_id = $1 AND action = 'session.refresh_reuse_detected'`, [owner.accountId]);
+      const events = await t.db.query(
+        `SELECT details FROM audit_events WHERE account_id = $1 AND action = 'session.refresh_reuse_detected'`,
+        [owner.accountId],
+      );
       expect(events).toHaveLength(1);
       expect(events[0].details).toEqual({ session_id: decodeJwt(owner.tokens.refresh_token)['sid'] });
     });
@@ -187,7 +208,9 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       t.clock.advance(5);
       expect((await refresh(t, owner.tokens.refresh_token)).body.code).toBe('invalid_refresh_token');
       expect((await refresh(t, rotated.body.refresh_token)).status).toBe(200);
-      const events = await t.db.query(`SELECT 1 FROM audit_events WHERE account_id = $1 AND action = 'session.refresh_reuse_detected'`, [owner.accountId]);
+      const events = await t.db.query(`SELECT 1 FROM audit_events WHERE account_id = $1 AND action = 'session.refresh_reuse_detected'`, [
+        owner.accountId,
+      ]);
       expect(events).toHaveLength(0);
     });
   });
@@ -199,13 +222,26 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       await setPolicy(owner.accountId, 60, 240);
       const jti = randomUUID();
       const now = t.clock.nowSeconds();
-      await t.db.query('INSERT INTO refresh_tokens (session_id, account_id, jti_hash, issued_at) VALUES ($1, $2, $3, $4)', [sid, owner.accountId, hashJti(jti), t.clock.now()]);
-      const legacy = new JwtService().sign({ sub: owner.id, sid, jti, typ: 'refresh', iat: now, exp: now + 30 * DAY }, { secret: t.config.refreshTokenSecret });
+      await t.db.query('INSERT INTO refresh_tokens (session_id, account_id, jti_hash, issued_at) VALUES ($1, $2, $3, $4)', [
+        sid,
+        owner.accountId,
+        hashJti(jti),
+        t.clock.now(),
+      ]);
+      const legacy = new JwtService().sign(
+        { sub: owner.id, sid, jti, typ: 'refresh', iat: now, exp: now + 30 * DAY },
+        { secret: t.config.refreshTokenSecret },
+      );
       expect(decodeJwt(legacy)['auth_time']).toBeUndefined();
 
       const upgraded = await refresh(t, legacy);
       expect(upgraded.status).toBe(200);
-      expect(decodeJwt(upgraded.body.refresh_token)).toMatchObject({ sid, idle_max: 3600, abs_max: 14400, auth_time: decodeJwt(owner.tokens.refresh_token)['auth_time'] });
+      expect(decodeJwt(upgraded.body.refresh_token)).toMatchObject({
+        sid,
+        idle_max: 3600,
+        abs_max: 14400,
+        auth_time: decodeJwt(owner.tokens.refresh_token)['auth_time'],
+      });
       expect((await refresh(t, legacy)).body.code).toBe('invalid_refresh_token');
       expect((await refresh(t, upgraded.body.refresh_token)).status).toBe(200);
     });
@@ -246,14 +282,20 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       expect((await t.post('/api/auth/logout', { refresh_token: owner.tokens.refresh_token })).status).toBe(204);
       expect((await t.post('/api/auth/logout', { refresh_token: 'garbage' })).status).toBe(204);
       expect((await me(other.access_token)).status).toBe(200);
-      const events = await t.db.query(`SELECT details FROM audit_events WHERE account_id = $1 AND action = 'session.revoked'`, [owner.accountId]);
+      const events = await t.db.query(`SELECT details FROM audit_events WHERE account_id = $1 AND action = 'session.revoked'`, [
+        owner.accountId,
+      ]);
       expect(events).toEqual([{ details: { session_id: decodeJwt(owner.tokens.refresh_token)['sid'], by: 'self', reason: 'logout' } }]);
     });
 
     it('a password change ends the other sessions and keeps the current one', async () => {
       const owner = await signupOwner(t);
       const laptop = await login(t, owner.email, owner.password);
-      const changed = await t.post('/api/auth/password', { current_password: owner.password, new_password: 'a-brand-new-password' }, { token: owner.tokens.access_token });
+      const changed = await t.post(
+        '/api/auth/password',
+        { current_password: owner.password, new_password: 'a-brand-new-password' },
+        { token: owner.tokens.access_token },
+      );
       expect(changed.status).toBe(204);
       expect((await me(laptop.access_token)).body.code).toBe('unauthenticated');
       expect((await refresh(t, laptop.refresh_token)).body.code).toBe('invalid_refresh_token');
@@ -261,13 +303,19 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       expect((await refresh(t, owner.tokens.refresh_token)).status).toBe(200);
       expect((await t.post('/api/auth/login/json', { email: owner.email, password: owner.password })).status).toBe(401);
       await login(t, owner.email, 'a-brand-new-password');
-      const [event] = await t.db.query(`SELECT details FROM audit_events WHERE account_id = $1 AND action = 'auth.password_changed'`, [owner.accountId]);
+      const [event] = await t.db.query(`SELECT details FROM audit_events WHERE account_id = $1 AND action = 'auth.password_changed'`, [
+        owner.accountId,
+      ]);
       expect(event.details).toEqual({ ended_sessions: 1 });
     });
 
     it('refuses a password change with a wrong current password (422) and changes nothing', async () => {
       const owner = await signupOwner(t);
-      const response = await t.post('/api/auth/password', { current_password: 'wrong-password', new_password: 'another-password' }, { token: owner.tokens.access_token });
+      const response = await t.post(
+        '/api/auth/password',
+        { current_password: 'wrong-password', new_password: 'another-password' },
+        { token: owner.tokens.access_token },
+      );
       expect(response.status).toBe(422);
       expect(response.body.errors).toEqual([{ field: 'current_password', message: expect.any(String) }]);
       await login(t, owner.email, owner.password);
@@ -283,7 +331,9 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
         expect((await me(tokens.access_token)).body.code).toBe('unauthenticated');
         expect((await refresh(t, tokens.refresh_token)).body.code).toBe('invalid_refresh_token');
       }
-      expect((await t.post('/api/auth/login/json', { email: engineer.email, password: engineer.password })).body.code).toBe('invalid_credentials');
+      expect((await t.post('/api/auth/login/json', { email: engineer.email, password: engineer.password })).body.code).toBe(
+        'invalid_credentials',
+      );
     });
   });
 
@@ -372,7 +422,8 @@ describe('revocation across API replicas (LISTEN/NOTIFY)', () => {
     const second = await createApp(first.config, { clock: first.clock });
     try {
       const owner = await signupOwner(first);
-      const inject = (token: string) => second.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+      const inject = (token: string) =>
+        second.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
       expect((await inject(owner.tokens.access_token)).statusCode).toBe(200);
       await first.post('/api/auth/logout', { refresh_token: owner.tokens.refresh_token });
       // The notification travels asynchronously through PostgreSQL; wait for it, bounded.

@@ -1,29 +1,7 @@
-export {
-  SYSTEM_POLICY_BOUNDS,
-  assertValidBounds,
-  type PolicyBounds,
-} from './lib/bounds';
-export {
-  applyPolicyPatch,
-  resolvePolicy,
-  type EffectivePolicy,
-  type PolicyOverrides,
-  type PolicyPatch,
-} from './lib/resolve';
-export {
-  POLICY_PRESETS,
-  STANDARD_PRESET,
-  detectPreset,
-  presetOverrides,
-  type NamedPolicyPreset,
-  type PolicyPreset,
-} from './lib/presets';
-export {
-  POLICY_FIELDS,
-  validatePolicy,
-  type PolicyField,
-  type PolicyViolation,
-} from './lib/validate';
+export { SYSTEM_POLICY_BOUNDS, assertValidBounds, type PolicyBounds } from './lib/bounds';
+export { applyPolicyPatch, resolvePolicy, type EffectivePolicy, type PolicyOverrides, type PolicyPatch } from './lib/resolve';
+export { POLICY_PRESETS, STANDARD_PRESET, detectPreset, presetOverrides, type NamedPolicyPreset, type PolicyPreset } from './lib/presets';
+export { POLICY_FIELDS, validatePolicy, type PolicyField, type PolicyViolation } from './lib/validate';
 export {
   SECONDS_PER_MINUTE,
   computeDeadlines,
@@ -32,13 +10,7 @@ export {
   type PolicySnapshot,
   type SessionDeadlines,
 } from './lib/deadlines';
-export {
-  REFRESH_REFUSALS,
-  classifyExpiry,
-  isRefreshRefusal,
-  type ExpiryRefusal,
-  type RefreshRefusal,
-} from './lib/refusal';
+export { REFRESH_REFUSALS, classifyExpiry, isRefreshRefusal, type ExpiryRefusal, type RefreshRefusal } from './lib/refusal';
 export {
   DEFAULT_SOON_WINDOW_SECONDS,
   EXPIRY_WARNING_STATES,

@@ -6,12 +6,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';
 import { RevokedCountDto } from '../sessions/dto/revoked-count.dto';
 import { AccountSecurityService } from './account-security.service';
-import {
-  mapSecurityPolicy,
-  RevokeSessionsDto,
-  SecurityPolicyDto,
-  UpdateSecurityPolicyDto,
-} from './dto/security-policy.dto';
+import { mapSecurityPolicy, RevokeSessionsDto, SecurityPolicyDto, UpdateSecurityPolicyDto } from './dto/security-policy.dto';
 
 @ApiTags('account-security')
 @Controller('accounts/me/security')
@@ -30,11 +25,19 @@ export class AccountSecurityController {
   @Auth({ roles: ['owner'] })
   @ApiOperation({
     summary: "Change the account's session policy",
-    description: 'A number sets an override, null clears it, an absent field is unchanged. Applies to new sign-ins; a tighter policy also reaches live sessions at their next refresh.',
+    description:
+      'A number sets an override, null clears it, an absent field is unchanged. Applies to new sign-ins; a tighter policy also reaches live sessions at their next refresh.',
   })
   @ApiOkResponse({ type: SecurityPolicyDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Outside the bounds, or idle longer than absolute (`validation_failed`).' })
-  async update(@CurrentUser() caller: AuthUser, @Body() dto: UpdateSecurityPolicyDto, @Client() client: ClientInfo): Promise<SecurityPolicyDto> {
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDto,
+    description: 'Outside the bounds, or idle longer than absolute (`validation_failed`).',
+  })
+  async update(
+    @CurrentUser() caller: AuthUser,
+    @Body() dto: UpdateSecurityPolicyDto,
+    @Client() client: ClientInfo,
+  ): Promise<SecurityPolicyDto> {
     return mapSecurityPolicy(await this.security.updatePolicy(caller, dto, client));
   }
 

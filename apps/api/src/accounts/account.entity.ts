@@ -12,7 +12,7 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 
   'ck_accounts_idle_le_absolute',
   'session_idle_minutes IS NULL OR session_absolute_minutes IS NULL OR session_idle_minutes <= session_absolute_minutes',
 )
-@Check('ck_accounts_name_not_blank', "length(btrim(name)) > 0")
+@Check('ck_accounts_name_not_blank', 'length(btrim(name)) > 0')
 export class AccountEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_accounts' })
   id!: string;

@@ -89,6 +89,12 @@ export class MembersService {
   }
 
   private context(caller: AuthUser, client: ClientInfo) {
-    return { accountId: caller.accountId, actorUserId: caller.userId, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() };
+    return {
+      accountId: caller.accountId,
+      actorUserId: caller.userId,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      occurredAt: this.clock.now(),
+    };
   }
 }

@@ -16,7 +16,10 @@ export class AuditEventsController {
   @Auth({ roles: ['owner'] })
   @ApiOperation({ summary: "The account's audit log, newest first, one page at a time (keyset cursor)" })
   @ApiOkResponse({ type: AuditEventPageDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Unknown action, bad date-time, cursor or limit (`validation_failed`).' })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDto,
+    description: 'Unknown action, bad date-time, cursor or limit (`validation_failed`).',
+  })
   async list(@CurrentUser() caller: AuthUser, @Query() query: ListAuditEventsQueryDto): Promise<AuditEventPageDto> {
     return mapAuditEventPage(await this.auditEvents.list(caller, query));
   }

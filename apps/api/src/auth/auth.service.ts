@@ -98,7 +98,12 @@ export class AuthService {
       await this.audit.record(
         manager,
         { accountId: token.accountId, actorUserId: token.userId, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() },
-        { action: 'session.revoked', resourceType: 'session', resourceId: token.sessionId, details: { session_id: token.sessionId, by: 'self', reason: 'logout' } },
+        {
+          action: 'session.revoked',
+          resourceType: 'session',
+          resourceId: token.sessionId,
+          details: { session_id: token.sessionId, by: 'self', reason: 'logout' },
+        },
       );
     });
   }
@@ -121,7 +126,13 @@ export class AuthService {
       );
       await this.audit.record(
         manager,
-        { accountId: caller.accountId, actorUserId: caller.userId, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() },
+        {
+          accountId: caller.accountId,
+          actorUserId: caller.userId,
+          ip: client.ip,
+          userAgent: client.userAgent,
+          occurredAt: this.clock.now(),
+        },
         { action: 'auth.password_changed', resourceType: 'user', resourceId: caller.userId, details: { ended_sessions: ended.length } },
       );
     });

@@ -34,7 +34,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (claims.typ !== 'access' || typeof claims.exp !== 'number' || claims.exp <= this.clock.nowSeconds()) {
       throw unauthenticated('The access token is expired or not an access token.');
     }
-    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.acc !== 'string' || !ROLES.includes(claims.role as never)) {
+    if (
+      typeof claims.sub !== 'string' ||
+      typeof claims.sid !== 'string' ||
+      typeof claims.acc !== 'string' ||
+      !ROLES.includes(claims.role as never)
+    ) {
       throw unauthenticated();
     }
     if (this.revocations.isRevoked(claims.sid)) throw unauthenticated('The session has ended.');

@@ -42,7 +42,18 @@ describe('RefreshService', () => {
   const refreshToken = (overrides: Record<string, unknown> = {}) => {
     const iat = Math.floor(t0.getTime() / 1000);
     return new JwtService().sign(
-      { sub: 'u1', sid: 's1', jti: 'j1', typ: 'refresh', auth_time: iat, idle_max: 3600, abs_max: 7200, iat, exp: iat + 3600, ...overrides },
+      {
+        sub: 'u1',
+        sid: 's1',
+        jti: 'j1',
+        typ: 'refresh',
+        auth_time: iat,
+        idle_max: 3600,
+        abs_max: 7200,
+        iat,
+        exp: iat + 3600,
+        ...overrides,
+      },
       { secret: config.refreshTokenSecret },
     );
   };
@@ -74,7 +85,9 @@ describe('RefreshService', () => {
     repository = { rotate: jest.fn(), findByJtiHash: jest.fn() };
     sessions = { revoke: jest.fn().mockResolvedValue(['s1']) };
     audit = { record: jest.fn() };
-    const transactions = { run: (work: (m: EntityManager, a: (h: () => void) => void) => unknown) => work({} as EntityManager, () => undefined) };
+    const transactions = {
+      run: (work: (m: EntityManager, a: (h: () => void) => void) => unknown) => work({} as EntityManager, () => undefined),
+    };
     sut = new RefreshService(
       config,
       clock,
@@ -113,11 +126,21 @@ describe('RefreshService', () => {
     clock.current = new Date(t0.getTime() + 7200 * 1000);
     repository.rotate.mockResolvedValue(rotateResult({ rotated: false }));
     expect(await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toBe('session_expired_absolute');
-    expect(sessions.revoke).toHaveBeenCalledWith(expect.anything(), expect.any(Function), { accountId: 'a1', sessionId: 's1' }, 'expired_absolute');
+    expect(sessions.revoke).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.any(Function),
+      { accountId: 'a1', sessionId: 's1' },
+      'expired_absolute',
+    );
 
     clock.current = new Date(t0.getTime() + 3600 * 1000);
     expect(await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toBe('session_expired_idle');
-    expect(sessions.revoke).toHaveBeenLastCalledWith(expect.anything(), expect.any(Function), { accountId: 'a1', sessionId: 's1' }, 'expired_idle');
+    expect(sessions.revoke).toHaveBeenLastCalledWith(
+      expect.anything(),
+      expect.any(Function),
+      { accountId: 'a1', sessionId: 's1' },
+      'expired_idle',
+    );
   });
 
   describe('reuse detection', () => {
@@ -134,7 +157,12 @@ describe('RefreshService', () => {
     it('ends the session and audits once the grace window has passed', async () => {
       repository.findByJtiHash.mockResolvedValue(used(new Date(t0.getTime() - 11_000)));
       expect(await codeOf(sut.refresh(refreshToken(), { ip: '198.51.100.4', userAgent: 'ua' }))).toBe('invalid_refresh_token');
-      expect(sessions.revoke).toHaveBeenCalledWith(expect.anything(), expect.any(Function), { accountId: 'a1', sessionId: 's1' }, 'refresh_reuse');
+      expect(sessions.revoke).toHaveBeenCalledWith(
+        expect.anything(),
+        expect.any(Function),
+        { accountId: 'a1', sessionId: 's1' },
+        'refresh_reuse',
+      );
       expect(audit.record).toHaveBeenCalledWith(
         expect.anything(),
         expect.objectContaining({ accountId: 'a1', ip: '198.51.100.4' }),

@@ -112,17 +112,30 @@ export class RefreshService {
     const graceEndsAt = token.usedAt.getTime() + this.config.refreshReuseGraceSeconds * 1000;
     if (this.clock.now().getTime() <= graceEndsAt) return;
     const ended = await this.transactions.run(async (manager, afterCommit) => {
-      const ids = await this.sessions.revoke(manager, afterCommit, { accountId: token.accountId, sessionId: token.sessionId }, 'refresh_reuse');
+      const ids = await this.sessions.revoke(
+        manager,
+        afterCommit,
+        { accountId: token.accountId, sessionId: token.sessionId },
+        'refresh_reuse',
+      );
       if (ids.length === 0) return false; // someone else ended it first: one audit row only
       await this.audit.record(
         manager,
         { accountId: token.accountId, actorUserId: token.userId, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() },
-        { action: 'session.refresh_reuse_detected', resourceType: 'session', resourceId: token.sessionId, details: { session_id: token.sessionId } },
+        {
+          action: 'session.refresh_reuse_detected',
+          resourceType: 'session',
+          resourceId: token.sessionId,
+          details: { session_id: token.sessionId },
+        },
       );
       return true;
     });
     if (ended) {
-      this.logger.warn({ event: 'session.refresh_reuse_detected', sessionId: token.sessionId, accountId: token.accountId }, 'refresh token reuse: session ended');
+      this.logger.warn(
+        { event: 'session.refresh_reuse_detected', sessionId: token.sessionId, accountId: token.accountId },
+        'refresh token reuse: session ended',
+      );
     }
   }
 }

@@ -19,7 +19,13 @@ function isHttps(request: FastifyRequest, forceSecure: boolean): boolean {
  * `HttpOnly; SameSite=Strict; Path=/api/auth` cookie — unreadable by page scripts,
  * sent only to the auth endpoints — and never into the body.
  */
-export function sendTokens(request: FastifyRequest, reply: FastifyReply, pair: TokenPair, forceSecure: boolean, now: Date): TokenResponseDto {
+export function sendTokens(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  pair: TokenPair,
+  forceSecure: boolean,
+  now: Date,
+): TokenResponseDto {
   const body: TokenResponseDto = {
     access_token: pair.accessToken,
     token_type: 'bearer',

@@ -85,7 +85,8 @@ export class TokenService {
       return null;
     }
     const isInt = (v: unknown): v is number => Number.isInteger(v);
-    if (claims.typ !== 'refresh' || typeof claims.jti !== 'string' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') return null;
+    if (claims.typ !== 'refresh' || typeof claims.jti !== 'string' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string')
+      return null;
     if (!isInt(claims.iat) || !isInt(claims.exp)) return null;
     const snapshotClaims = [claims.auth_time, claims.idle_max, claims.abs_max];
     const present = snapshotClaims.filter((v) => v !== undefined).length;

@@ -16,12 +16,20 @@ export function registerContentTypeHook(fastify: FastifyInstance): void {
     const length = Number(request.headers['content-length'] ?? 0);
     const hasBody = length > 0 || request.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return;
-    const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const type = String(request.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
     const path = request.url.split('?')[0];
-    const allowed = type === 'application/json' || type.endsWith('+json') || (type === 'application/x-www-form-urlencoded' && FORM_ROUTES.has(path));
+    const allowed =
+      type === 'application/json' || type.endsWith('+json') || (type === 'application/x-www-form-urlencoded' && FORM_ROUTES.has(path));
     if (allowed) return;
     const { body } = toProblem(
-      new ProblemException(HttpStatus.BAD_REQUEST, 'malformed_request', `Unsupported content type '${type || 'none'}': send application/json.`),
+      new ProblemException(
+        HttpStatus.BAD_REQUEST,
+        'malformed_request',
+        `Unsupported content type '${type || 'none'}': send application/json.`,
+      ),
     );
     return reply.status(body.status).type('application/problem+json').send(body);
   });

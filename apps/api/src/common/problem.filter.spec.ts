@@ -6,8 +6,17 @@ import { isDatabaseUnavailable, toProblem } from './problem.filter';
 
 describe('toProblem', () => {
   it('keeps the code, detail and field errors of a ProblemException', () => {
-    const { body } = toProblem(new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, 'validation_failed', 'bad', [{ field: 'x', message: 'y' }]));
-    expect(body).toEqual({ type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'bad', code: 'validation_failed', errors: [{ field: 'x', message: 'y' }] });
+    const { body } = toProblem(
+      new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, 'validation_failed', 'bad', [{ field: 'x', message: 'y' }]),
+    );
+    expect(body).toEqual({
+      type: 'about:blank',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: 'bad',
+      code: 'validation_failed',
+      errors: [{ field: 'x', message: 'y' }],
+    });
   });
 
   it('maps framework exceptions to contract codes', () => {

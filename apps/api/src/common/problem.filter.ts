@@ -32,7 +32,8 @@ const TITLES: Record<number, string> = {
 /** SQLSTATE classes and socket errors that mean "the database is not reachable", not "the query is wrong". */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-const UNAVAILABLE_MESSAGE = /is not currently accepting connections|the database system is (starting up|shutting down)|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|pool is draining|Cannot use a pool after calling end/i;
+const UNAVAILABLE_MESSAGE =
+  /is not currently accepting connections|the database system is (starting up|shutting down)|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|pool is draining|Cannot use a pool after calling end/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
@@ -82,7 +83,10 @@ export function toProblem(exception: unknown): { body: ProblemBody; headers: Rec
   if (clientStatus !== undefined) {
     const code = CODE_BY_STATUS[clientStatus] ?? 'malformed_request';
     const status = code === 'malformed_request' ? 400 : clientStatus;
-    return { body: make(status, code, 'The request body could not be read: send valid JSON with Content-Type application/json.'), headers: {} };
+    return {
+      body: make(status, code, 'The request body could not be read: send valid JSON with Content-Type application/json.'),
+      headers: {},
+    };
   }
   if (isDatabaseUnavailable(exception)) {
     return { body: make(503, 'unavailable', 'The database is unavailable; try again shortly.'), headers: { 'retry-after': '5' } };

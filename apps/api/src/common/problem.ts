@@ -48,8 +48,7 @@ export class ProblemException extends HttpException {
 export const unauthenticated = (detail = 'A valid access token is required.') =>
   new ProblemException(HttpStatus.UNAUTHORIZED, 'unauthenticated', detail);
 
-export const notFound = (detail = 'The resource does not exist.') =>
-  new ProblemException(HttpStatus.NOT_FOUND, 'not_found', detail);
+export const notFound = (detail = 'The resource does not exist.') => new ProblemException(HttpStatus.NOT_FOUND, 'not_found', detail);
 
 export const conflict = (detail: string) => new ProblemException(HttpStatus.CONFLICT, 'conflict', detail);
 

@@ -92,7 +92,9 @@ export async function startEmbeddedPostgres(options: {
   });
   // The package rejects with no reason; PostgreSQL's own words are in the log lines.
   const failed = (step: string) => (error: unknown) => {
-    throw error instanceof Error ? error : new Error(`embedded PostgreSQL could not ${step} in ${databaseDir}${error ? `: ${String(error)}` : ''}`);
+    throw error instanceof Error
+      ? error
+      : new Error(`embedded PostgreSQL could not ${step} in ${databaseDir}${error ? `: ${String(error)}` : ''}`);
   };
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await pg.initialise().catch(failed('initialise a cluster'));
   await pg.start().catch(failed('start'));

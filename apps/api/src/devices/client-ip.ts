@@ -33,8 +33,7 @@ export function normalizeIp(value: string | null | undefined): string | null {
   }
   // SocketAddress runs the address through inet_pton/inet_ntop: this yields
   // the canonical form, drops the zone id and prints mapped IPv4 as dotted.
-  const canonical = new SocketAddress({ address: candidate, family: 'ipv6' })
-    .address;
+  const canonical = new SocketAddress({ address: candidate, family: 'ipv6' }).address;
   if (canonical.startsWith(IPV4_MAPPED_PREFIX)) {
     const ipv4 = canonical.slice(IPV4_MAPPED_PREFIX.length);
     if (isIP(ipv4) === 4) {
@@ -65,11 +64,7 @@ export function resolveClientIp(
   trustedProxies: BlockList | null,
 ): string | null {
   const peer = normalizeIp(remoteAddress);
-  if (
-    peer === null ||
-    trustedProxies === null ||
-    !isTrusted(peer, trustedProxies)
-  ) {
+  if (peer === null || trustedProxies === null || !isTrusted(peer, trustedProxies)) {
     return peer;
   }
 
@@ -94,9 +89,7 @@ export function resolveClientIp(
  * ignore `X-Forwarded-For`). Throws on a bad entry so that a typo fails at
  * startup instead of silently trusting nobody, or everybody.
  */
-export function parseTrustedProxies(
-  value: string | undefined,
-): BlockList | null {
+export function parseTrustedProxies(value: string | undefined): BlockList | null {
   const entries = (value ?? '')
     .split(',')
     .map((entry) => entry.trim())
@@ -108,9 +101,7 @@ export function parseTrustedProxies(
   const list = new BlockList();
   for (const entry of entries) {
     if (!addTrustedEntry(list, entry)) {
-      throw new Error(
-        `TRUSTED_PROXIES: '${entry}' is not an IP address or CIDR`,
-      );
+      throw new Error(`TRUSTED_PROXIES: '${entry}' is not an IP address or CIDR`);
     }
   }
   return list;
@@ -150,16 +141,12 @@ function isTrusted(address: string, trustedProxies: BlockList): boolean {
   return trustedProxies.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
 }
 
-function splitForwardedFor(
-  forwardedFor: string | string[] | undefined,
-): string[] {
+function splitForwardedFor(forwardedFor: string | string[] | undefined): string[] {
   if (forwardedFor === undefined) {
     return [];
   }
   // Repeated headers arrive in order; together they form one list.
-  const joined = Array.isArray(forwardedFor)
-    ? forwardedFor.join(',')
-    : forwardedFor;
+  const joined = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
   return joined === '' ? [] : joined.split(',');
 }
 

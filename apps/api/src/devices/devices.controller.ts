@@ -1,12 +1,4 @@
-import {
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-} from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -34,8 +26,7 @@ export class DevicesController {
   @Auth()
   @ApiOperation({
     summary: "List where you're signed in",
-    description:
-      'Your active sessions (devices): the current one first, then by last use, newest first.',
+    description: 'Your active sessions (devices): the current one first, then by last use, newest first.',
   })
   @ApiOkResponse({ type: [SessionDto] })
   async list(@CurrentUser() caller: AuthUser): Promise<SessionDto[]> {
@@ -47,10 +38,7 @@ export class DevicesController {
   @Auth()
   @ApiOperation({ summary: 'Sign out all your other devices' })
   @ApiOkResponse({ type: RevokedCountDto })
-  async revokeOthers(
-    @CurrentUser() caller: AuthUser,
-    @Client() client: ClientInfo,
-  ): Promise<RevokedCountDto> {
+  async revokeOthers(@CurrentUser() caller: AuthUser, @Client() client: ClientInfo): Promise<RevokedCountDto> {
     return {
       revoked_count: await this.devices.revokeOthers(caller, client),
     };
@@ -73,11 +61,7 @@ export class DevicesController {
     type: ProblemDto,
     description: 'The id is not a UUID (`validation_failed`).',
   })
-  async revoke(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', uuidPipe) id: string,
-    @Client() client: ClientInfo,
-  ): Promise<void> {
+  async revoke(@CurrentUser() caller: AuthUser, @Param('id', uuidPipe) id: string, @Client() client: ClientInfo): Promise<void> {
     await this.devices.revoke(caller, id, client);
   }
 }

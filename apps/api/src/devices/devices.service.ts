@@ -44,11 +44,7 @@ export class DevicesService {
    * session, an ended or expired one — is 404, never a hint that it exists.
    * Ending the current session signs the caller out.
    */
-  async revoke(
-    caller: AuthUser,
-    sessionId: string,
-    client: ClientInfo,
-  ): Promise<void> {
+  async revoke(caller: AuthUser, sessionId: string, client: ClientInfo): Promise<void> {
     // Live means what the device list shows: an expired session that nobody
     // has marked ended yet is not "active" for the contract, so not the
     // caller's to revoke.
@@ -94,11 +90,7 @@ export class DevicesService {
   }
 
   private liveSessions(caller: AuthUser): Promise<SessionEntity[]> {
-    return this.repository.findLiveForUser(
-      caller.accountId,
-      caller.userId,
-      this.clock.now(),
-    );
+    return this.repository.findLiveForUser(caller.accountId, caller.userId, this.clock.now());
   }
 
   /** One `session.revoked` event per ended session, in the ending transaction. */

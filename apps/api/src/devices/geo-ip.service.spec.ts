@@ -105,12 +105,8 @@ describe('GeoIpService before and without its data', () => {
     await jest.isolateModulesAsync(async () => {
       jest.doMock('node:fs/promises', () => ({ readFile }));
       const { Logger } = await import('@nestjs/common');
-      const loggedErrors = jest
-        .spyOn(Logger.prototype, 'error')
-        .mockImplementation(() => undefined);
-      const { GeoIpService: FreshGeoIpService } = await import(
-        './geo-ip.service'
-      );
+      const loggedErrors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      const { GeoIpService: FreshGeoIpService } = await import('./geo-ip.service');
       isolated = { service: new FreshGeoIpService(), loggedErrors };
     });
     if (isolated === undefined) {
@@ -135,18 +131,14 @@ describe('GeoIpService before and without its data', () => {
   });
 
   it('does not fail startup when the files cannot be read, and retries later', async () => {
-    const readFile = jest.fn(() =>
-      Promise.reject(new Error('ENOENT: no such file')),
-    );
+    const readFile = jest.fn(() => Promise.reject(new Error('ENOENT: no such file')));
     const { service, loggedErrors } = await isolatedService(readFile);
 
     expect(() => service.onModuleInit()).not.toThrow();
     // Joins the attempt onModuleInit started...
     await expect(service.ready()).rejects.toThrow('ENOENT');
     expect(readFile).toHaveBeenCalledTimes(2);
-    expect(loggedErrors).toHaveBeenCalledWith(
-      expect.stringContaining('IP geolocation disabled'),
-    );
+    expect(loggedErrors).toHaveBeenCalledWith(expect.stringContaining('IP geolocation disabled'));
     expect(service.lookup('8.8.8.8')).toBeNull();
 
     // ...and a failed attempt is not cached: the next call reads again.

@@ -98,10 +98,7 @@ async function readDatabases(): Promise<GeoDatabases> {
   const directory = dirname(createRequire(__filename).resolve(DB_PACKAGE_JSON));
   // Asynchronous reads keep the event loop free while ~130 MB come off disk;
   // afterwards every lookup is a synchronous walk over an in-memory buffer.
-  const [ipv4File, ipv6File] = await Promise.all([
-    readFile(join(directory, IPV4_FILE)),
-    readFile(join(directory, IPV6_FILE)),
-  ]);
+  const [ipv4File, ipv6File] = await Promise.all([readFile(join(directory, IPV4_FILE)), readFile(join(directory, IPV6_FILE))]);
   const loaded: GeoDatabases = {
     ipv4: new Reader<Response>(ipv4File),
     ipv6: new Reader<Response>(ipv6File),
@@ -124,9 +121,7 @@ export class GeoIpService implements OnModuleInit {
     // Not awaited: startup must not wait for the databases. Until they are in
     // memory, lookups answer null (location unknown), which callers handle.
     this.ready().catch((error: unknown) => {
-      logger.error(
-        `IP geolocation disabled: could not load the database: ${String(error)}`,
-      );
+      logger.error(`IP geolocation disabled: could not load the database: ${String(error)}`);
     });
   }
 

@@ -1,8 +1,4 @@
-import {
-  DeviceDescription,
-  MAX_USER_AGENT_LENGTH,
-  describeUserAgent,
-} from './user-agent';
+import { DeviceDescription, MAX_USER_AGENT_LENGTH, describeUserAgent } from './user-agent';
 
 const UNKNOWN: DeviceDescription = {
   deviceLabel: 'Unknown device',
@@ -146,13 +142,10 @@ describe('describeUserAgent', () => {
   });
 
   it('ignores whatever follows the first 500 characters', () => {
-    const chrome =
-      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+    const chrome = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
     const padded = chrome.padEnd(MAX_USER_AGENT_LENGTH, ' ');
     // Past the cut the header claims Firefox; only the first 500 chars count.
-    expect(describeUserAgent(`${padded} Firefox/132.0`)).toEqual(
-      describeUserAgent(chrome),
-    );
+    expect(describeUserAgent(`${padded} Firefox/132.0`)).toEqual(describeUserAgent(chrome));
   });
 
   it('stays fast on a huge header', () => {

@@ -96,9 +96,7 @@ const DEVICE_PLACES: Readonly<Record<string, string>> = {
   iPod: 'iPod touch',
 };
 
-export function describeUserAgent(
-  ua: string | null | undefined,
-): DeviceDescription {
+export function describeUserAgent(ua: string | null | undefined): DeviceDescription {
   const input = (ua ?? '').slice(0, MAX_USER_AGENT_LENGTH).trim();
   if (input === '') {
     return unknownDevice();
@@ -107,8 +105,7 @@ export function describeUserAgent(
   const result = new UAParser(input).getResult();
 
   const browserName = clean(result.browser.name);
-  const shownBrowserName =
-    browserName === null ? null : (BROWSER_NAMES[browserName] ?? browserName);
+  const shownBrowserName = browserName === null ? null : (BROWSER_NAMES[browserName] ?? browserName);
   const browserMajor = clean(result.browser.major);
 
   const osName = clean(result.os.name);
@@ -116,10 +113,7 @@ export function describeUserAgent(
   const osVersion = majorMinor(clean(result.os.version));
 
   const model = clean(result.device.model);
-  const devicePlace =
-    model !== null && result.device.vendor === 'Apple'
-      ? (DEVICE_PLACES[model] ?? null)
-      : null;
+  const devicePlace = model !== null && result.device.vendor === 'Apple' ? (DEVICE_PLACES[model] ?? null) : null;
 
   const browser = joinParts(shownBrowserName, browserMajor);
   const os = joinParts(shownOsName, osVersion);
@@ -149,19 +143,14 @@ function makeLabel(browser: string | null, place: string | null): string {
   return browser ?? place ?? UNKNOWN_DEVICE_LABEL;
 }
 
-function toDeviceType(
-  parsedType: string | undefined,
-  osName: string | null,
-): DeviceType {
+function toDeviceType(parsedType: string | undefined, osName: string | null): DeviceType {
   switch (parsedType) {
     case 'mobile':
       return 'mobile';
     case 'tablet':
       return 'tablet';
     case undefined:
-      return osName !== null && DESKTOP_OS_NAMES.has(osName)
-        ? 'desktop'
-        : 'unknown';
+      return osName !== null && DESKTOP_OS_NAMES.has(osName) ? 'desktop' : 'unknown';
     default:
       // console, smarttv, wearable, xr, embedded: none of our three kinds.
       return 'unknown';

@@ -92,10 +92,9 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
     this.listener = client;
     // Load after LISTEN so nothing ended in between is missed.
     const since = new Date(this.clock.now().getTime() - this.retentionMs());
-    const rows: { id: string }[] = await this.dataSource.query(
-      'SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND revoked_at > $1',
-      [since],
-    );
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND revoked_at > $1', [
+      since,
+    ]);
     this.markRevoked(rows.map((row) => row.id));
   }
 

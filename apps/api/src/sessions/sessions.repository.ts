@@ -214,8 +214,8 @@ export class SessionsRepository {
       .getRepository(SessionEntity)
       .createQueryBuilder('s')
       .where('s.user_id = :userId AND s.account_id = :accountId AND s.revoked_at IS NULL', { userId, accountId })
-      .andWhere("s.auth_time + make_interval(secs => s.abs_max_seconds) > :now", { now })
-      .andWhere("s.last_used_at + make_interval(secs => s.idle_max_seconds) > :now", { now })
+      .andWhere('s.auth_time + make_interval(secs => s.abs_max_seconds) > :now', { now })
+      .andWhere('s.last_used_at + make_interval(secs => s.idle_max_seconds) > :now', { now })
       .orderBy('s.last_used_at', 'DESC')
       .getMany();
   }

@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { validBoundsArb } from '../testing/arbitraries';
 import { boundsWith } from '../testing/builders';
-import {
-  SYSTEM_POLICY_BOUNDS,
-  assertValidBounds,
-  type PolicyBounds,
-} from './bounds';
+import { SYSTEM_POLICY_BOUNDS, assertValidBounds, type PolicyBounds } from './bounds';
 
 const FIELDS: (keyof PolicyBounds)[] = [
   'idleMinutesDefault',
@@ -39,14 +35,9 @@ describe('SYSTEM_POLICY_BOUNDS', () => {
 
 describe('assertValidBounds', () => {
   describe.each(FIELDS)('%s', (field) => {
-    it.each([0, -1, 1.5, Number.NaN, Infinity])(
-      'rejects %p naming the field',
-      (bad) => {
-        expect(() => assertValidBounds(boundsWith({ [field]: bad }))).toThrow(
-          new RegExp(`^${field} must be a positive integer`),
-        );
-      },
-    );
+    it.each([0, -1, 1.5, Number.NaN, Infinity])('rejects %p naming the field', (bad) => {
+      expect(() => assertValidBounds(boundsWith({ [field]: bad }))).toThrow(new RegExp(`^${field} must be a positive integer`));
+    });
 
     it('rejects a non-number (e.g. an unparsed env string)', () => {
       const b = {
@@ -58,39 +49,22 @@ describe('assertValidBounds', () => {
   });
 
   it('rejects idle min > max', () => {
-    expect(() =>
-      assertValidBounds(
-        boundsWith({ idleMinutesMin: 5000, idleMinutesMax: 4999 }),
-      ),
-    ).toThrow(
+    expect(() => assertValidBounds(boundsWith({ idleMinutesMin: 5000, idleMinutesMax: 4999 }))).toThrow(
       /^idleMinutesMin \(5000\) must not exceed idleMinutesMax \(4999\)$/,
     );
   });
 
   it('rejects absolute min > max', () => {
-    expect(() =>
-      assertValidBounds(
-        boundsWith({ absoluteMinutesMin: 30000, absoluteMinutesMax: 29999 }),
-      ),
-    ).toThrow(
+    expect(() => assertValidBounds(boundsWith({ absoluteMinutesMin: 30000, absoluteMinutesMax: 29999 }))).toThrow(
       /^absoluteMinutesMin \(30000\) must not exceed absoluteMinutesMax/,
     );
   });
 
   it.each<[Partial<PolicyBounds>, RegExp]>([
     [{ idleMinutesDefault: 14 }, /^idleMinutesDefault \(14\) must be between/],
-    [
-      { idleMinutesDefault: 43201 },
-      /^idleMinutesDefault \(43201\) must be between/,
-    ],
-    [
-      { absoluteMinutesDefault: 59 },
-      /^absoluteMinutesDefault \(59\) must be between/,
-    ],
-    [
-      { absoluteMinutesDefault: 129601 },
-      /^absoluteMinutesDefault \(129601\) must be between/,
-    ],
+    [{ idleMinutesDefault: 43201 }, /^idleMinutesDefault \(43201\) must be between/],
+    [{ absoluteMinutesDefault: 59 }, /^absoluteMinutesDefault \(59\) must be between/],
+    [{ absoluteMinutesDefault: 129601 }, /^absoluteMinutesDefault \(129601\) must be between/],
   ])('rejects a default outside its range: %p', (patch, message) => {
     expect(() => assertValidBounds(boundsWith(patch))).toThrow(message);
   });
@@ -103,9 +77,7 @@ describe('assertValidBounds', () => {
           absoluteMinutesDefault: 20160,
         }),
       ),
-    ).toThrow(
-      /^idleMinutesDefault \(20161\) must not exceed absoluteMinutesDefault \(20160\)$/,
-    );
+    ).toThrow(/^idleMinutesDefault \(20161\) must not exceed absoluteMinutesDefault \(20160\)$/);
   });
 
   it('accepts degenerate but consistent bounds (min = default = max, idle = absolute)', () => {
@@ -131,17 +103,11 @@ describe('assertValidBounds', () => {
 
   it('property: inverting a range is always reported, naming its min', () => {
     fc.assert(
-      fc.property(
-        validBoundsArb,
-        fc.constantFrom('idle', 'absolute'),
-        (b, kind) => {
-          const max = b[`${kind}MinutesMax`];
-          const broken = { ...b, [`${kind}MinutesMin`]: max + 1 };
-          expect(() => assertValidBounds(broken)).toThrow(
-            new RegExp(`^${kind}MinutesMin`),
-          );
-        },
-      ),
+      fc.property(validBoundsArb, fc.constantFrom('idle', 'absolute'), (b, kind) => {
+        const max = b[`${kind}MinutesMax`];
+        const broken = { ...b, [`${kind}MinutesMin`]: max + 1 };
+        expect(() => assertValidBounds(broken)).toThrow(new RegExp(`^${kind}MinutesMin`));
+      }),
     );
   });
 });

@@ -55,39 +55,21 @@ export function assertValidBounds(b: PolicyBounds): void {
   for (const field of BOUND_FIELDS) {
     const value: unknown = b[field];
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-      throw new Error(
-        `${field} must be a positive integer number of minutes (got ${String(value)})`,
-      );
+      throw new Error(`${field} must be a positive integer number of minutes (got ${String(value)})`);
     }
   }
   assertRange('idle', b.idleMinutesDefault, b.idleMinutesMin, b.idleMinutesMax);
-  assertRange(
-    'absolute',
-    b.absoluteMinutesDefault,
-    b.absoluteMinutesMin,
-    b.absoluteMinutesMax,
-  );
+  assertRange('absolute', b.absoluteMinutesDefault, b.absoluteMinutesMin, b.absoluteMinutesMax);
   if (b.idleMinutesDefault > b.absoluteMinutesDefault) {
-    throw new Error(
-      `idleMinutesDefault (${b.idleMinutesDefault}) must not exceed absoluteMinutesDefault (${b.absoluteMinutesDefault})`,
-    );
+    throw new Error(`idleMinutesDefault (${b.idleMinutesDefault}) must not exceed absoluteMinutesDefault (${b.absoluteMinutesDefault})`);
   }
 }
 
-function assertRange(
-  kind: 'idle' | 'absolute',
-  def: number,
-  min: number,
-  max: number,
-): void {
+function assertRange(kind: 'idle' | 'absolute', def: number, min: number, max: number): void {
   if (min > max) {
-    throw new Error(
-      `${kind}MinutesMin (${min}) must not exceed ${kind}MinutesMax (${max})`,
-    );
+    throw new Error(`${kind}MinutesMin (${min}) must not exceed ${kind}MinutesMax (${max})`);
   }
   if (def < min || def > max) {
-    throw new Error(
-      `${kind}MinutesDefault (${def}) must be between ${kind}MinutesMin (${min}) and ${kind}MinutesMax (${max})`,
-    );
+    throw new Error(`${kind}MinutesDefault (${def}) must be between ${kind}MinutesMin (${min}) and ${kind}MinutesMax (${max})`);
   }
 }

@@ -28,10 +28,7 @@ export interface SessionDeadlines {
 }
 
 /** Takes the snapshot a new sign-in stores in its session and refresh token. */
-export function snapshotPolicy(
-  authTime: number,
-  p: EffectivePolicy,
-): PolicySnapshot {
+export function snapshotPolicy(authTime: number, p: EffectivePolicy): PolicySnapshot {
   return {
     authTime,
     idleMaxSeconds: p.idleMinutes * SECONDS_PER_MINUTE,
@@ -47,20 +44,11 @@ export function snapshotPolicy(
  * the next sign-in. So each max becomes the smaller of the two, and `authTime`
  * is kept: rotation must never restart the absolute lifetime.
  */
-export function tightenSnapshot(
-  s: PolicySnapshot,
-  current: EffectivePolicy,
-): PolicySnapshot {
+export function tightenSnapshot(s: PolicySnapshot, current: EffectivePolicy): PolicySnapshot {
   return {
     authTime: s.authTime,
-    idleMaxSeconds: Math.min(
-      s.idleMaxSeconds,
-      current.idleMinutes * SECONDS_PER_MINUTE,
-    ),
-    absMaxSeconds: Math.min(
-      s.absMaxSeconds,
-      current.absoluteMinutes * SECONDS_PER_MINUTE,
-    ),
+    idleMaxSeconds: Math.min(s.idleMaxSeconds, current.idleMinutes * SECONDS_PER_MINUTE),
+    absMaxSeconds: Math.min(s.absMaxSeconds, current.absoluteMinutes * SECONDS_PER_MINUTE),
   };
 }
 
@@ -72,10 +60,7 @@ export function tightenSnapshot(
  *
  * @param lastActivity unix seconds of the last refresh (the token's `iat`).
  */
-export function computeDeadlines(
-  s: PolicySnapshot,
-  lastActivity: number,
-): SessionDeadlines {
+export function computeDeadlines(s: PolicySnapshot, lastActivity: number): SessionDeadlines {
   const absoluteExpiresAt = s.authTime + s.absMaxSeconds;
   return {
     idleExpiresAt: Math.min(lastActivity + s.idleMaxSeconds, absoluteExpiresAt),

@@ -2,12 +2,7 @@ import fc from 'fast-check';
 import { snapshotArb } from '../testing/arbitraries';
 import { AUTH_TIME } from '../testing/builders';
 import { computeDeadlines, type SessionDeadlines } from './deadlines';
-import {
-  DEFAULT_SOON_WINDOW_SECONDS,
-  EXPIRY_WARNING_STATES,
-  expiryWarning,
-  type ExpiryWarning,
-} from './expiry-warning';
+import { DEFAULT_SOON_WINDOW_SECONDS, EXPIRY_WARNING_STATES, expiryWarning, type ExpiryWarning } from './expiry-warning';
 
 const HOUR = 3600;
 const IDLE_FIRST: SessionDeadlines = {
@@ -130,8 +125,7 @@ describe('expiryWarning', () => {
         (idle, abs, now, window) => {
           const d = { idleExpiresAt: idle, absoluteExpiresAt: abs };
           const left = Math.min(idle, abs) - now;
-          const expected: ExpiryWarning =
-            left <= 0 ? 'now' : left <= window ? 'soon' : 'none';
+          const expected: ExpiryWarning = left <= 0 ? 'now' : left <= window ? 'soon' : 'none';
           const w = expiryWarning(d, now, window);
           expect(w.state).toBe(expected);
           if (w.reason !== null) {

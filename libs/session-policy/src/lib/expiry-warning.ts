@@ -33,18 +33,11 @@ export const DEFAULT_SOON_WINDOW_SECONDS = 300;
  *
  * @throws RangeError when `soonWindowSeconds` is negative or not a number.
  */
-export function expiryWarning(
-  d: SessionDeadlines,
-  now: number,
-  soonWindowSeconds = DEFAULT_SOON_WINDOW_SECONDS,
-): ExpiryWarningResult {
+export function expiryWarning(d: SessionDeadlines, now: number, soonWindowSeconds = DEFAULT_SOON_WINDOW_SECONDS): ExpiryWarningResult {
   if (!(soonWindowSeconds >= 0)) {
-    throw new RangeError(
-      `soonWindowSeconds must be a non-negative number (got ${soonWindowSeconds})`,
-    );
+    throw new RangeError(`soonWindowSeconds must be a non-negative number (got ${soonWindowSeconds})`);
   }
-  const reason: ExpiryReason =
-    d.absoluteExpiresAt <= d.idleExpiresAt ? 'absolute' : 'idle';
+  const reason: ExpiryReason = d.absoluteExpiresAt <= d.idleExpiresAt ? 'absolute' : 'idle';
   const earliest = Math.min(d.absoluteExpiresAt, d.idleExpiresAt);
   if (now >= earliest) {
     return { state: 'now', reason };

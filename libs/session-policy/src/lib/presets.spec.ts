@@ -2,13 +2,7 @@ import fc from 'fast-check';
 import { overrideValueArb } from '../testing/arbitraries';
 import { overridesWith } from '../testing/builders';
 import { SYSTEM_POLICY_BOUNDS } from './bounds';
-import {
-  POLICY_PRESETS,
-  STANDARD_PRESET,
-  detectPreset,
-  presetOverrides,
-  type NamedPolicyPreset,
-} from './presets';
+import { POLICY_PRESETS, STANDARD_PRESET, detectPreset, presetOverrides, type NamedPolicyPreset } from './presets';
 import { validatePolicy } from './validate';
 
 const NAMED: NamedPolicyPreset[] = ['strict', 'standard'];
@@ -55,9 +49,7 @@ describe('presetOverrides', () => {
   });
 
   it.each(NAMED)('%s is valid under the system bounds', (preset) => {
-    expect(
-      validatePolicy(presetOverrides(preset), SYSTEM_POLICY_BOUNDS),
-    ).toEqual([]);
+    expect(validatePolicy(presetOverrides(preset), SYSTEM_POLICY_BOUNDS)).toEqual([]);
   });
 
   it.each(NAMED)('%s round-trips through detectPreset', (preset) => {
@@ -85,21 +77,14 @@ describe('detectPreset', () => {
     fc.assert(
       fc.property(
         fc.record({
-          idleMinutes: fc.oneof(
-            overrideValueArb(15, 43200),
-            fc.constant(10080),
-          ),
-          absoluteMinutes: fc.oneof(
-            overrideValueArb(60, 129600),
-            fc.constant(43200),
-          ),
+          idleMinutes: fc.oneof(overrideValueArb(15, 43200), fc.constant(10080)),
+          absoluteMinutes: fc.oneof(overrideValueArb(60, 129600), fc.constant(43200)),
         }),
         (o) => {
           const preset = detectPreset(o);
           expect(POLICY_PRESETS).toContain(preset);
           const isStrict = o.idleMinutes === null && o.absoluteMinutes === null;
-          const isStandard =
-            o.idleMinutes === 10080 && o.absoluteMinutes === 43200;
+          const isStandard = o.idleMinutes === 10080 && o.absoluteMinutes === 43200;
           expect(preset === 'strict').toBe(isStrict);
           expect(preset === 'standard').toBe(isStandard);
         },

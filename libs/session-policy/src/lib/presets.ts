@@ -46,10 +46,7 @@ export function detectPreset(o: PolicyOverrides): PolicyPreset {
   if (o.idleMinutes === null && o.absoluteMinutes === null) {
     return 'strict';
   }
-  if (
-    o.idleMinutes === STANDARD_PRESET.idleMinutes &&
-    o.absoluteMinutes === STANDARD_PRESET.absoluteMinutes
-  ) {
+  if (o.idleMinutes === STANDARD_PRESET.idleMinutes && o.absoluteMinutes === STANDARD_PRESET.absoluteMinutes) {
     return 'standard';
   }
   return 'custom';

@@ -8,11 +8,7 @@ const DAY = 24 * 60 * 60;
 
 describe('REFRESH_REFUSALS', () => {
   it('are the contract codes of a refused refresh', () => {
-    expect(REFRESH_REFUSALS).toEqual([
-      'invalid_refresh_token',
-      'session_expired_idle',
-      'session_expired_absolute',
-    ]);
+    expect(REFRESH_REFUSALS).toEqual(['invalid_refresh_token', 'session_expired_idle', 'session_expired_absolute']);
   });
 });
 
@@ -21,12 +17,9 @@ describe('isRefreshRefusal', () => {
     expect(isRefreshRefusal(code)).toBe(true);
   });
 
-  it.each(['unauthenticated', 'session_expired', '', null, undefined, 401])(
-    'rejects %p',
-    (code) => {
-      expect(isRefreshRefusal(code)).toBe(false);
-    },
-  );
+  it.each(['unauthenticated', 'session_expired', '', null, undefined, 401])('rejects %p', (code) => {
+    expect(isRefreshRefusal(code)).toBe(false);
+  });
 });
 
 describe('classifyExpiry', () => {
@@ -42,9 +35,7 @@ describe('classifyExpiry', () => {
   });
 
   it('is idle exactly at the idle deadline (the boundary is expired)', () => {
-    expect(classifyExpiry(s, AUTH_TIME, AUTH_TIME + 3 * DAY)).toBe(
-      'session_expired_idle',
-    );
+    expect(classifyExpiry(s, AUTH_TIME, AUTH_TIME + 3 * DAY)).toBe('session_expired_idle');
   });
 
   it('measures idle from the token issue time, not the sign-in', () => {
@@ -62,9 +53,7 @@ describe('classifyExpiry', () => {
   });
 
   it('absolute wins when both deadlines have passed', () => {
-    expect(classifyExpiry(s, AUTH_TIME, ABS + DAY)).toBe(
-      'session_expired_absolute',
-    );
+    expect(classifyExpiry(s, AUTH_TIME, ABS + DAY)).toBe('session_expired_absolute');
   });
 
   it('absolute wins when both deadlines fall on the same second', () => {
@@ -74,37 +63,23 @@ describe('classifyExpiry', () => {
 
   it('property: absolute whenever now ≥ authTime + absMax, whatever the token', () => {
     fc.assert(
-      fc.property(
-        snapshotArb,
-        fc.nat({ max: 400 * DAY }),
-        fc.nat({ max: 400 * DAY }),
-        (snap, iatOffset, pastAbs) => {
-          const now = snap.authTime + snap.absMaxSeconds + pastAbs;
-          expect(classifyExpiry(snap, snap.authTime + iatOffset, now)).toBe(
-            'session_expired_absolute',
-          );
-        },
-      ),
+      fc.property(snapshotArb, fc.nat({ max: 400 * DAY }), fc.nat({ max: 400 * DAY }), (snap, iatOffset, pastAbs) => {
+        const now = snap.authTime + snap.absMaxSeconds + pastAbs;
+        expect(classifyExpiry(snap, snap.authTime + iatOffset, now)).toBe('session_expired_absolute');
+      }),
     );
   });
 
   it('property: agrees with computeDeadlines (expired iff past the capped idle deadline; absolute iff past the absolute one)', () => {
     fc.assert(
-      fc.property(
-        snapshotArb,
-        fc.nat({ max: 200 * DAY }),
-        fc.nat({ max: 200 * DAY }),
-        (snap, iatOffset, nowOffset) => {
-          const iat = snap.authTime + iatOffset;
-          const now = iat + nowOffset;
-          const d = computeDeadlines(snap, iat);
-          const result = classifyExpiry(snap, iat, now);
-          expect(result !== null).toBe(now >= d.idleExpiresAt);
-          expect(result === 'session_expired_absolute').toBe(
-            now >= d.absoluteExpiresAt,
-          );
-        },
-      ),
+      fc.property(snapshotArb, fc.nat({ max: 200 * DAY }), fc.nat({ max: 200 * DAY }), (snap, iatOffset, nowOffset) => {
+        const iat = snap.authTime + iatOffset;
+        const now = iat + nowOffset;
+        const d = computeDeadlines(snap, iat);
+        const result = classifyExpiry(snap, iat, now);
+        expect(result !== null).toBe(now >= d.idleExpiresAt);
+        expect(result === 'session_expired_absolute').toBe(now >= d.absoluteExpiresAt);
+      }),
     );
   });
 

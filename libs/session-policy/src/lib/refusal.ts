@@ -5,11 +5,7 @@ import type { PolicySnapshot } from './deadlines';
  * Distinct codes let the console tell "sign in again, you were idle" from
  * "your session reached its maximum age" from "this token is not valid".
  */
-export const REFRESH_REFUSALS = [
-  'invalid_refresh_token',
-  'session_expired_idle',
-  'session_expired_absolute',
-] as const;
+export const REFRESH_REFUSALS = ['invalid_refresh_token', 'session_expired_idle', 'session_expired_absolute'] as const;
 export type RefreshRefusal = (typeof REFRESH_REFUSALS)[number];
 
 /** The refusals that {@link classifyExpiry} can produce. */
@@ -33,11 +29,7 @@ export function isRefreshRefusal(code: unknown): code is RefreshRefusal {
  * @param tokenIssuedAt the refresh token's `iat` (its last activity).
  * @param now unix seconds, injected so tests move a clock instead of sleeping.
  */
-export function classifyExpiry(
-  s: PolicySnapshot,
-  tokenIssuedAt: number,
-  now: number,
-): ExpiryRefusal | null {
+export function classifyExpiry(s: PolicySnapshot, tokenIssuedAt: number, now: number): ExpiryRefusal | null {
   if (now >= s.authTime + s.absMaxSeconds) {
     return 'session_expired_absolute';
   }

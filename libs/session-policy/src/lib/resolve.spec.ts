@@ -1,16 +1,8 @@
 import fc from 'fast-check';
-import {
-  boundsAndOverridesArb,
-  overrideValueArb,
-} from '../testing/arbitraries';
+import { boundsAndOverridesArb, overrideValueArb } from '../testing/arbitraries';
 import { boundsWith, overridesWith } from '../testing/builders';
 import { SYSTEM_POLICY_BOUNDS } from './bounds';
-import {
-  applyPolicyPatch,
-  resolvePolicy,
-  type PolicyOverrides,
-  type PolicyPatch,
-} from './resolve';
+import { applyPolicyPatch, resolvePolicy, type PolicyOverrides, type PolicyPatch } from './resolve';
 
 describe('resolvePolicy', () => {
   it('uses the defaults when nothing is overridden', () => {
@@ -21,27 +13,18 @@ describe('resolvePolicy', () => {
   });
 
   it('uses both overrides when both are set', () => {
-    expect(
-      resolvePolicy(
-        overridesWith({ idleMinutes: 15, absoluteMinutes: 60 }),
-        SYSTEM_POLICY_BOUNDS,
-      ),
-    ).toEqual({ idleMinutes: 15, absoluteMinutes: 60 });
+    expect(resolvePolicy(overridesWith({ idleMinutes: 15, absoluteMinutes: 60 }), SYSTEM_POLICY_BOUNDS)).toEqual({
+      idleMinutes: 15,
+      absoluteMinutes: 60,
+    });
   });
 
   it('resolves each field on its own (partial override of idle)', () => {
-    expect(
-      resolvePolicy(overridesWith({ idleMinutes: 30 }), SYSTEM_POLICY_BOUNDS),
-    ).toEqual({ idleMinutes: 30, absoluteMinutes: 20160 });
+    expect(resolvePolicy(overridesWith({ idleMinutes: 30 }), SYSTEM_POLICY_BOUNDS)).toEqual({ idleMinutes: 30, absoluteMinutes: 20160 });
   });
 
   it('resolves each field on its own (partial override of absolute)', () => {
-    expect(
-      resolvePolicy(
-        overridesWith({ absoluteMinutes: 90 }),
-        SYSTEM_POLICY_BOUNDS,
-      ),
-    ).toEqual({ idleMinutes: 4320, absoluteMinutes: 90 });
+    expect(resolvePolicy(overridesWith({ absoluteMinutes: 90 }), SYSTEM_POLICY_BOUNDS)).toEqual({ idleMinutes: 4320, absoluteMinutes: 90 });
   });
 
   it('follows configured defaults, not the system ones', () => {
@@ -57,10 +40,7 @@ describe('resolvePolicy', () => {
 
   it('keeps an override of 0 (only null/undefined mean "unset")', () => {
     // 0 is invalid, but resolving must not silently swap it for the default.
-    expect(
-      resolvePolicy(overridesWith({ idleMinutes: 0 }), SYSTEM_POLICY_BOUNDS)
-        .idleMinutes,
-    ).toBe(0);
+    expect(resolvePolicy(overridesWith({ idleMinutes: 0 }), SYSTEM_POLICY_BOUNDS).idleMinutes).toBe(0);
   });
 
   it('property: each resolved value is the override when set, else the default', () => {
@@ -68,13 +48,8 @@ describe('resolvePolicy', () => {
       fc.property(boundsAndOverridesArb, ({ b, o }) => {
         const r = resolvePolicy(o, b);
         expect(r.idleMinutes).toBe(o.idleMinutes ?? b.idleMinutesDefault);
-        expect(r.absoluteMinutes).toBe(
-          o.absoluteMinutes ?? b.absoluteMinutesDefault,
-        );
-        expect(Object.keys(r).sort()).toEqual([
-          'absoluteMinutes',
-          'idleMinutes',
-        ]);
+        expect(r.absoluteMinutes).toBe(o.absoluteMinutes ?? b.absoluteMinutesDefault);
+        expect(Object.keys(r).sort()).toEqual(['absoluteMinutes', 'idleMinutes']);
       }),
     );
   });
@@ -111,18 +86,14 @@ describe('applyPolicyPatch', () => {
   });
 
   it('clears both with nulls (back to Strict)', () => {
-    expect(
-      applyPolicyPatch(current, { idleMinutes: null, absoluteMinutes: null }),
-    ).toEqual({ idleMinutes: null, absoluteMinutes: null });
+    expect(applyPolicyPatch(current, { idleMinutes: null, absoluteMinutes: null })).toEqual({ idleMinutes: null, absoluteMinutes: null });
   });
 
   it('sets a previously cleared field', () => {
-    expect(applyPolicyPatch(overridesWith(), { absoluteMinutes: 120 })).toEqual(
-      {
-        idleMinutes: null,
-        absoluteMinutes: 120,
-      },
-    );
+    expect(applyPolicyPatch(overridesWith(), { absoluteMinutes: 120 })).toEqual({
+      idleMinutes: null,
+      absoluteMinutes: 120,
+    });
   });
 
   it('does not validate: an invalid value passes through to validatePolicy', () => {
@@ -148,22 +119,11 @@ describe('applyPolicyPatch', () => {
           idleMinutes: overrideValueArb(15, 43200),
           absoluteMinutes: overrideValueArb(60, 129600),
         }),
-        fc.record(
-          { idleMinutes: patchFieldArb, absoluteMinutes: patchFieldArb },
-          { requiredKeys: [] },
-        ),
+        fc.record({ idleMinutes: patchFieldArb, absoluteMinutes: patchFieldArb }, { requiredKeys: [] }),
         (cur, patch) => {
           const next = applyPolicyPatch(cur, patch);
-          expect(next.idleMinutes).toBe(
-            patch.idleMinutes === undefined
-              ? cur.idleMinutes
-              : patch.idleMinutes,
-          );
-          expect(next.absoluteMinutes).toBe(
-            patch.absoluteMinutes === undefined
-              ? cur.absoluteMinutes
-              : patch.absoluteMinutes,
-          );
+          expect(next.idleMinutes).toBe(patch.idleMinutes === undefined ? cur.idleMinutes : patch.idleMinutes);
+          expect(next.absoluteMinutes).toBe(patch.absoluteMinutes === undefined ? cur.absoluteMinutes : patch.absoluteMinutes);
           expect(applyPolicyPatch(next, patch)).toEqual(next);
         },
       ),

@@ -32,10 +32,7 @@ export interface PolicyPatch {
  * Resolution is per field so that an owner can, say, shorten only the idle
  * timeout and keep following the default absolute lifetime.
  */
-export function resolvePolicy(
-  o: PolicyOverrides,
-  b: PolicyBounds,
-): EffectivePolicy {
+export function resolvePolicy(o: PolicyOverrides, b: PolicyBounds): EffectivePolicy {
   return {
     idleMinutes: o.idleMinutes ?? b.idleMinutesDefault,
     absoluteMinutes: o.absoluteMinutes ?? b.absoluteMinutesDefault,
@@ -48,16 +45,9 @@ export function resolvePolicy(
  * Kept here rather than in the API so that "absent vs. null" is decided in
  * one place; the result still has to pass `validatePolicy` before it is saved.
  */
-export function applyPolicyPatch(
-  current: PolicyOverrides,
-  patch: PolicyPatch,
-): PolicyOverrides {
+export function applyPolicyPatch(current: PolicyOverrides, patch: PolicyPatch): PolicyOverrides {
   return {
-    idleMinutes:
-      patch.idleMinutes === undefined ? current.idleMinutes : patch.idleMinutes,
-    absoluteMinutes:
-      patch.absoluteMinutes === undefined
-        ? current.absoluteMinutes
-        : patch.absoluteMinutes,
+    idleMinutes: patch.idleMinutes === undefined ? current.idleMinutes : patch.idleMinutes,
+    absoluteMinutes: patch.absoluteMinutes === undefined ? current.absoluteMinutes : patch.absoluteMinutes,
   };
 }

@@ -8,10 +8,7 @@ import { POLICY_FIELDS, validatePolicy } from './validate';
 const IDLE_RANGE = 'idle_minutes must be an integer between 15 and 43200';
 const ABS_RANGE = 'absolute_minutes must be an integer between 60 and 129600';
 
-function validate(
-  o: Partial<PolicyOverrides>,
-  b: PolicyBounds = SYSTEM_POLICY_BOUNDS,
-) {
+function validate(o: Partial<PolicyOverrides>, b: PolicyBounds = SYSTEM_POLICY_BOUNDS) {
   return validatePolicy(overridesWith(o), b);
 }
 
@@ -29,66 +26,39 @@ describe('validatePolicy', () => {
   });
 
   describe('idle_minutes range (15–43200)', () => {
-    it.each([15, 16, 4320, 20160])(
-      'accepts %p with the default absolute',
-      (idle) => {
-        expect(validate({ idleMinutes: idle })).toEqual([]);
-      },
-    );
-
-    it('accepts the maximum 43200 when absolute allows it', () => {
-      expect(validate({ idleMinutes: 43200, absoluteMinutes: 43200 })).toEqual(
-        [],
-      );
+    it.each([15, 16, 4320, 20160])('accepts %p with the default absolute', (idle) => {
+      expect(validate({ idleMinutes: idle })).toEqual([]);
     });
 
-    it.each([14, 0, -15, 43201, 1e9])(
-      'rejects %p naming the bounds',
-      (idle) => {
-        expect(
-          validate({ idleMinutes: idle, absoluteMinutes: 129600 }),
-        ).toEqual([{ field: 'idle_minutes', message: IDLE_RANGE }]);
-      },
-    );
+    it('accepts the maximum 43200 when absolute allows it', () => {
+      expect(validate({ idleMinutes: 43200, absoluteMinutes: 43200 })).toEqual([]);
+    });
 
-    it.each([15.5, 14.999, 43200.1, Number.NaN, Infinity, -Infinity])(
-      'rejects the non-integer %p',
-      (idle) => {
-        expect(validate({ idleMinutes: idle })).toEqual([
-          { field: 'idle_minutes', message: IDLE_RANGE },
-        ]);
-      },
-    );
+    it.each([14, 0, -15, 43201, 1e9])('rejects %p naming the bounds', (idle) => {
+      expect(validate({ idleMinutes: idle, absoluteMinutes: 129600 })).toEqual([{ field: 'idle_minutes', message: IDLE_RANGE }]);
+    });
+
+    it.each([15.5, 14.999, 43200.1, Number.NaN, Infinity, -Infinity])('rejects the non-integer %p', (idle) => {
+      expect(validate({ idleMinutes: idle })).toEqual([{ field: 'idle_minutes', message: IDLE_RANGE }]);
+    });
 
     it('rejects a numeric string from untyped JSON', () => {
-      expect(validate({ idleMinutes: '60' as unknown as number })).toEqual([
-        { field: 'idle_minutes', message: IDLE_RANGE },
-      ]);
+      expect(validate({ idleMinutes: '60' as unknown as number })).toEqual([{ field: 'idle_minutes', message: IDLE_RANGE }]);
     });
   });
 
   describe('absolute_minutes range (60–129600)', () => {
-    it.each([60, 61, 20160, 129599, 129600])(
-      'accepts %p with a short idle',
-      (abs) => {
-        expect(validate({ idleMinutes: 15, absoluteMinutes: abs })).toEqual([]);
-      },
-    );
-
-    it.each([59, 0, -60, 129601])('rejects %p naming the bounds', (abs) => {
-      expect(validate({ idleMinutes: 15, absoluteMinutes: abs })).toEqual([
-        { field: 'absolute_minutes', message: ABS_RANGE },
-      ]);
+    it.each([60, 61, 20160, 129599, 129600])('accepts %p with a short idle', (abs) => {
+      expect(validate({ idleMinutes: 15, absoluteMinutes: abs })).toEqual([]);
     });
 
-    it.each([60.5, Number.NaN, Infinity])(
-      'rejects the non-integer %p',
-      (abs) => {
-        expect(validate({ idleMinutes: 15, absoluteMinutes: abs })).toEqual([
-          { field: 'absolute_minutes', message: ABS_RANGE },
-        ]);
-      },
-    );
+    it.each([59, 0, -60, 129601])('rejects %p naming the bounds', (abs) => {
+      expect(validate({ idleMinutes: 15, absoluteMinutes: abs })).toEqual([{ field: 'absolute_minutes', message: ABS_RANGE }]);
+    });
+
+    it.each([60.5, Number.NaN, Infinity])('rejects the non-integer %p', (abs) => {
+      expect(validate({ idleMinutes: 15, absoluteMinutes: abs })).toEqual([{ field: 'absolute_minutes', message: ABS_RANGE }]);
+    });
   });
 
   describe('both fields out of range', () => {
@@ -109,8 +79,7 @@ describe('validatePolicy', () => {
       expect(validate({ idleMinutes: 61, absoluteMinutes: 60 })).toEqual([
         {
           field: 'idle_minutes',
-          message:
-            'idle_minutes (61) must not exceed the effective absolute_minutes (60)',
+          message: 'idle_minutes (61) must not exceed the effective absolute_minutes (60)',
         },
       ]);
     });
@@ -119,8 +88,7 @@ describe('validatePolicy', () => {
       expect(validate({ idleMinutes: 43200 })).toEqual([
         {
           field: 'idle_minutes',
-          message:
-            'idle_minutes (43200) must not exceed the effective absolute_minutes (20160)',
+          message: 'idle_minutes (43200) must not exceed the effective absolute_minutes (20160)',
         },
       ]);
     });
@@ -133,8 +101,7 @@ describe('validatePolicy', () => {
       expect(validate({ idleMinutes: 20161 })).toEqual([
         {
           field: 'idle_minutes',
-          message:
-            'idle_minutes (20161) must not exceed the effective absolute_minutes (20160)',
+          message: 'idle_minutes (20161) must not exceed the effective absolute_minutes (20160)',
         },
       ]);
     });
@@ -143,8 +110,7 @@ describe('validatePolicy', () => {
       expect(validate({ absoluteMinutes: 60 })).toEqual([
         {
           field: 'absolute_minutes',
-          message:
-            'absolute_minutes (60) must not be less than the effective idle_minutes (4320)',
+          message: 'absolute_minutes (60) must not be less than the effective idle_minutes (4320)',
         },
       ]);
     });
@@ -159,9 +125,7 @@ describe('validatePolicy', () => {
 
     it('skips the cross-field check while a field is out of range', () => {
       // idle 43200 would exceed absolute, but the absolute value itself is invalid.
-      expect(validate({ idleMinutes: 43200, absoluteMinutes: 59 })).toEqual([
-        { field: 'absolute_minutes', message: ABS_RANGE },
-      ]);
+      expect(validate({ idleMinutes: 43200, absoluteMinutes: 59 })).toEqual([{ field: 'absolute_minutes', message: ABS_RANGE }]);
     });
 
     it('uses the configured defaults for the other field', () => {
@@ -169,8 +133,7 @@ describe('validatePolicy', () => {
       expect(validate({ idleMinutes: 1001 }, b)).toEqual([
         {
           field: 'idle_minutes',
-          message:
-            'idle_minutes (1001) must not exceed the effective absolute_minutes (1000)',
+          message: 'idle_minutes (1001) must not exceed the effective absolute_minutes (1000)',
         },
       ]);
       expect(validate({ idleMinutes: 1000 }, b)).toEqual([]);
@@ -205,9 +168,7 @@ describe('validatePolicy', () => {
           expect(Number.isInteger(e.absoluteMinutes)).toBe(true);
           expect(e.idleMinutes).toBeGreaterThanOrEqual(b.idleMinutesMin);
           expect(e.idleMinutes).toBeLessThanOrEqual(b.idleMinutesMax);
-          expect(e.absoluteMinutes).toBeGreaterThanOrEqual(
-            b.absoluteMinutesMin,
-          );
+          expect(e.absoluteMinutes).toBeGreaterThanOrEqual(b.absoluteMinutesMin);
           expect(e.absoluteMinutes).toBeLessThanOrEqual(b.absoluteMinutesMax);
           expect(e.idleMinutes).toBeLessThanOrEqual(e.absoluteMinutes);
         }),
@@ -220,10 +181,7 @@ describe('validatePolicy', () => {
           validBoundsArb.chain((b) =>
             fc
               .record({
-                idleMinutes: fc.option(
-                  fc.integer({ min: b.idleMinutesMin, max: b.idleMinutesMax }),
-                  { nil: null },
-                ),
+                idleMinutes: fc.option(fc.integer({ min: b.idleMinutesMin, max: b.idleMinutesMax }), { nil: null }),
                 absoluteMinutes: fc.option(
                   fc.integer({
                     min: b.absoluteMinutesMin,
@@ -242,9 +200,7 @@ describe('validatePolicy', () => {
             } else {
               // Exactly one cross-field violation, on the field the owner set.
               expect(violations).toHaveLength(1);
-              expect(violations[0].field).toBe(
-                o.idleMinutes !== null ? 'idle_minutes' : 'absolute_minutes',
-              );
+              expect(violations[0].field).toBe(o.idleMinutes !== null ? 'idle_minutes' : 'absolute_minutes');
             }
           },
         ),
@@ -267,14 +223,11 @@ describe('validatePolicy', () => {
       fc.assert(
         fc.property(boundsAndOverridesArb, ({ b, o }) => {
           const fields = validatePolicy(o, b).map((v) => v.field);
-          const bad = (v: number | null, min: number, max: number) =>
-            v !== null && !(Number.isInteger(v) && v >= min && v <= max);
+          const bad = (v: number | null, min: number, max: number) => v !== null && !(Number.isInteger(v) && v >= min && v <= max);
           if (bad(o.idleMinutes, b.idleMinutesMin, b.idleMinutesMax)) {
             expect(fields).toContain('idle_minutes');
           }
-          if (
-            bad(o.absoluteMinutes, b.absoluteMinutesMin, b.absoluteMinutesMax)
-          ) {
+          if (bad(o.absoluteMinutes, b.absoluteMinutesMin, b.absoluteMinutesMax)) {
             expect(fields).toContain('absolute_minutes');
           }
         }),

@@ -27,23 +27,10 @@ export interface PolicyViolation {
  *    overridden. The violation is reported on the field the owner changed
  *    (idle if it is overridden, otherwise absolute).
  */
-export function validatePolicy(
-  o: PolicyOverrides,
-  b: PolicyBounds,
-): PolicyViolation[] {
+export function validatePolicy(o: PolicyOverrides, b: PolicyBounds): PolicyViolation[] {
   const violations = [
-    checkRange(
-      'idle_minutes',
-      o.idleMinutes,
-      b.idleMinutesMin,
-      b.idleMinutesMax,
-    ),
-    checkRange(
-      'absolute_minutes',
-      o.absoluteMinutes,
-      b.absoluteMinutesMin,
-      b.absoluteMinutesMax,
-    ),
+    checkRange('idle_minutes', o.idleMinutes, b.idleMinutesMin, b.idleMinutesMax),
+    checkRange('absolute_minutes', o.absoluteMinutes, b.absoluteMinutesMin, b.absoluteMinutesMax),
   ].filter((v): v is PolicyViolation => v !== null);
   if (violations.length > 0) {
     // The cross-field message would quote a value already known to be wrong.
@@ -70,12 +57,7 @@ export function validatePolicy(
   ];
 }
 
-function checkRange(
-  field: PolicyField,
-  value: number | null,
-  min: number,
-  max: number,
-): PolicyViolation | null {
+function checkRange(field: PolicyField, value: number | null, min: number, max: number): PolicyViolation | null {
   if (isUnset(value)) {
     return null;
   }

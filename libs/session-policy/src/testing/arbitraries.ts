@@ -17,16 +17,12 @@ export const validBoundsArb: fc.Arbitrary<PolicyBounds> = fc.oneof(
     })
     .map((r): PolicyBounds => {
       const idleMinutesDefault = r.idleMin + r.idleDefaultAboveMin;
-      const absoluteMinutesDefault =
-        idleMinutesDefault + r.absDefaultAboveIdleDefault;
+      const absoluteMinutesDefault = idleMinutesDefault + r.absDefaultAboveIdleDefault;
       return {
         idleMinutesMin: r.idleMin,
         idleMinutesDefault,
         idleMinutesMax: idleMinutesDefault + r.idleMaxAboveDefault,
-        absoluteMinutesMin: Math.max(
-          1,
-          Math.floor(absoluteMinutesDefault * r.absMinFraction),
-        ),
+        absoluteMinutesMin: Math.max(1, Math.floor(absoluteMinutesDefault * r.absMinFraction)),
         absoluteMinutesDefault,
         absoluteMinutesMax: absoluteMinutesDefault + r.absMaxAboveDefault,
       };
@@ -37,10 +33,7 @@ export const validBoundsArb: fc.Arbitrary<PolicyBounds> = fc.oneof(
  * Values an override field may hold at runtime: mostly plausible, with the
  * edges of the range, just outside it, and non-integers mixed in.
  */
-export function overrideValueArb(
-  min: number,
-  max: number,
-): fc.Arbitrary<number | null> {
+export function overrideValueArb(min: number, max: number): fc.Arbitrary<number | null> {
   return fc.oneof(
     { arbitrary: fc.constant(null), weight: 3 },
     { arbitrary: fc.integer({ min, max }), weight: 6 },
@@ -68,10 +61,7 @@ export const boundsAndOverridesArb: fc.Arbitrary<{
   fc
     .record({
       idleMinutes: overrideValueArb(b.idleMinutesMin, b.idleMinutesMax),
-      absoluteMinutes: overrideValueArb(
-        b.absoluteMinutesMin,
-        b.absoluteMinutesMax,
-      ),
+      absoluteMinutes: overrideValueArb(b.absoluteMinutesMin, b.absoluteMinutesMax),
     })
     .map((o) => ({ b, o })),
 );

@@ -21,16 +21,28 @@ export class ActiveUserDto {
 }
 
 export class SecurityPolicyDto {
-  @ApiProperty({ type: 'integer', nullable: true, description: "The account's idle-timeout override in minutes; null follows the system default." })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: "The account's idle-timeout override in minutes; null follows the system default.",
+  })
   idle_minutes!: number | null;
 
-  @ApiProperty({ type: 'integer', nullable: true, description: "The account's absolute-lifetime override in minutes; null follows the system default." })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: "The account's absolute-lifetime override in minutes; null follows the system default.",
+  })
   absolute_minutes!: number | null;
 
   @ApiProperty({ type: 'integer', description: 'Idle timeout in force for new sign-ins, in minutes (override or default).', example: 4320 })
   effective_idle_minutes!: number;
 
-  @ApiProperty({ type: 'integer', description: 'Absolute session lifetime in force for new sign-ins, in minutes (override or default).', example: 20160 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Absolute session lifetime in force for new sign-ins, in minutes (override or default).',
+    example: 20160,
+  })
   effective_absolute_minutes!: number;
 
   @ApiProperty({ type: 'integer', description: 'The system default idle timeout (the Strict preset), in minutes.', example: 4320 })
@@ -54,7 +66,8 @@ export class SecurityPolicyDto {
   @ApiProperty({
     enum: POLICY_PRESETS,
     enumName: 'PolicyPreset',
-    description: 'The console preset the overrides match, derived and never stored: `strict` = both cleared, `standard` = 10080 / 43200, otherwise `custom`.',
+    description:
+      'The console preset the overrides match, derived and never stored: `strict` = both cleared, `standard` = 10080 / 43200, otherwise `custom`.',
   })
   preset!: PolicyPreset;
 

@@ -50,12 +50,20 @@ export class ListAuditEventsQueryDto {
   @IsIn(AUDIT_ACTIONS, { message: `action must be one of ${AUDIT_ACTIONS.join(', ')}` })
   action?: AuditAction;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only events at or after this instant (inclusive), RFC 3339 with a time zone.', example: '2026-01-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Only events at or after this instant (inclusive), RFC 3339 with a time zone.',
+    example: '2026-01-01T00:00:00Z',
+  })
   @IsOptional()
   @IsDateTime()
   since?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only events before this instant (exclusive), RFC 3339 with a time zone.', example: '2026-02-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Only events before this instant (exclusive), RFC 3339 with a time zone.',
+    example: '2026-02-01T00:00:00Z',
+  })
   @IsOptional()
   @IsDateTime()
   until?: string;
@@ -102,7 +110,11 @@ export class AuditEventDto {
   @ApiProperty({ type: String, nullable: true, description: 'Id of the thing acted on.' })
   resource_id!: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Action-specific details (see the action catalogue); never secrets.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Action-specific details (see the action catalogue); never secrets.',
+  })
   details!: Record<string, unknown>;
 
   @ApiProperty({ type: String, nullable: true, description: 'Client address of the request.' })

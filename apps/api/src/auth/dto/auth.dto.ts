@@ -31,7 +31,11 @@ export class SignupDto {
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty({ description: `Password, ${PASSWORD_MIN}–${PASSWORD_MAX} characters.`, example: 'correct horse battery staple', format: 'password' })
+  @ApiProperty({
+    description: `Password, ${PASSWORD_MIN}–${PASSWORD_MAX} characters.`,
+    example: 'correct horse battery staple',
+    format: 'password',
+  })
   @IsString()
   @MinLength(PASSWORD_MIN)
   @MaxLength(PASSWORD_MAX)

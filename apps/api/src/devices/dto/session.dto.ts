@@ -38,8 +38,7 @@ export class LocationDto {
 export class SessionDto {
   @ApiProperty({
     format: 'uuid',
-    description:
-      'Session (device) id: the `sid` claim, stable across token rotation.',
+    description: 'Session (device) id: the `sid` claim, stable across token rotation.',
   })
   id!: string;
 
@@ -76,8 +75,7 @@ export class SessionDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description:
-      'The raw User-Agent header of the last sign-in or refresh (≤ 500 characters).',
+    description: 'The raw User-Agent header of the last sign-in or refresh (≤ 500 characters).',
   })
   user_agent!: string | null;
 
@@ -92,8 +90,7 @@ export class SessionDto {
   @ApiProperty({
     type: LocationDto,
     nullable: true,
-    description:
-      'Approximate place of `ip` (IP geolocation by DB-IP, https://db-ip.com); null for private, loopback or unknown addresses.',
+    description: 'Approximate place of `ip` (IP geolocation by DB-IP, https://db-ip.com); null for private, loopback or unknown addresses.',
   })
   location!: LocationDto | null;
 
@@ -112,7 +109,6 @@ export class SessionDto {
   is_current!: boolean;
 }
 
-
 export function mapSession(device: DeviceSession): SessionDto {
   const { session, location } = device;
   const description = describeUserAgent(session.userAgent);
@@ -124,10 +120,7 @@ export function mapSession(device: DeviceSession): SessionDto {
     device_type: description.deviceType,
     user_agent: session.userAgent,
     ip: session.ip,
-    location:
-      location === null
-        ? null
-        : { city: location.city, region: location.region, country: location.country },
+    location: location === null ? null : { city: location.city, region: location.region, country: location.country },
     created_at: session.createdAt.toISOString(),
     last_used_at: session.lastUsedAt.toISOString(),
     is_current: device.isCurrent,
