@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuditModule } from '@sessions/audit';
@@ -30,7 +29,6 @@ const loginEmail = (request: LoginRequest): string => {
     SessionsModule,
     AuditModule,
     PassportModule.register({ defaultStrategy: 'jwt', session: false }),
-    JwtModule.register({}),
     // Sign-in attempts are limited per client IP and per email address (credential stuffing, guessing).
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],

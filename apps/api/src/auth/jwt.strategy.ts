@@ -8,6 +8,7 @@ import { unauthenticated } from '../common/problem';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { SessionRevocations } from '../sessions/session-revocations.service';
+import { hmacKey } from './token.service';
 import type { AccessClaims } from './token.types';
 
 /**
@@ -24,7 +25,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.accessTokenSecret,
+      // A KeyObject (see hmacKey): jsonwebtoken accepts it; passport-jwt's types predate it.
+      secretOrKey: hmacKey(config.accessTokenSecret) as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: true,
     });

@@ -81,7 +81,7 @@ describe('RefreshService', () => {
 
   beforeEach(() => {
     clock = new FixedClock(t0);
-    tokens = new TokenService(config, new JwtService());
+    tokens = new TokenService(config);
     repository = { rotate: jest.fn(), findByJtiHash: jest.fn() };
     sessions = { revoke: jest.fn().mockResolvedValue(['s1']) };
     audit = { record: jest.fn() };
