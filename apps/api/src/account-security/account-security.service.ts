@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { auditContext } from '../common/audit-context';
+import type { AuditContext } from '@sessions/audit';
 import { AuditPolicyValues, AuditService } from '@sessions/audit';
 import {
   applyPolicyPatch,
@@ -125,13 +127,7 @@ export class AccountSecurityService {
     };
   }
 
-  private context(caller: AuthUser, client: ClientInfo) {
-    return {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
-      ip: client.ip,
-      userAgent: client.userAgent,
-      occurredAt: this.clock.now(),
-    };
+  private context(caller: AuthUser, client: ClientInfo): AuditContext {
+    return auditContext(caller, client, this.clock.now());
   }
 }

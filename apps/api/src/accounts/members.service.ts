@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { auditContext } from '../common/audit-context';
+import type { AuditContext } from '@sessions/audit';
 import { AuditService } from '@sessions/audit';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
@@ -88,13 +90,7 @@ export class MembersService {
     });
   }
 
-  private context(caller: AuthUser, client: ClientInfo) {
-    return {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
-      ip: client.ip,
-      userAgent: client.userAgent,
-      occurredAt: this.clock.now(),
-    };
+  private context(caller: AuthUser, client: ClientInfo): AuditContext {
+    return auditContext(caller, client, this.clock.now());
   }
 }

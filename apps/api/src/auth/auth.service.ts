@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
 import { AccountEntity } from '../accounts/account.entity';
 import { AccountsRepository } from '../accounts/accounts.repository';
@@ -71,11 +72,12 @@ export class AuthService {
       if (user) {
         const reason = !ok ? 'wrong_password' : 'inactive_user';
         await this.transactions.run((manager) =>
-          this.audit.record(
-            manager,
-            { accountId: user.accountId, actorUserId: user.id, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() },
-            { action: 'auth.login_failed', resourceType: 'user', resourceId: user.id, details: { method: 'password', reason } },
-          ),
+          this.audit.record(manager, auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
+            action: 'auth.login_failed',
+            resourceType: 'user',
+            resourceId: user.id,
+            details: { method: 'password', reason },
+          }),
         );
       } else {
         // No account to attach an audit row to; the structured log still records it (never the email's password).
@@ -95,16 +97,12 @@ export class AuthService {
     await this.transactions.run(async (manager, afterCommit) => {
       const ended = await this.sessions.revoke(manager, afterCommit, { accountId: token.accountId, sessionId: token.sessionId }, 'logout');
       if (ended.length === 0) return;
-      await this.audit.record(
-        manager,
-        { accountId: token.accountId, actorUserId: token.userId, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() },
-        {
-          action: 'session.revoked',
-          resourceType: 'session',
-          resourceId: token.sessionId,
-          details: { session_id: token.sessionId, by: 'self', reason: 'logout' },
-        },
-      );
+      await this.audit.record(manager, auditContext(token, client, this.clock.now()), {
+        action: 'session.revoked',
+        resourceType: 'session',
+        resourceId: token.sessionId,
+        details: { session_id: token.sessionId, by: 'self', reason: 'logout' },
+      });
     });
   }
 
@@ -124,17 +122,12 @@ export class AuthService {
         { accountId: caller.accountId, userId: caller.userId, exceptSessionId: caller.sessionId },
         'password_changed',
       );
-      await this.audit.record(
-        manager,
-        {
-          accountId: caller.accountId,
-          actorUserId: caller.userId,
-          ip: client.ip,
-          userAgent: client.userAgent,
-          occurredAt: this.clock.now(),
-        },
-        { action: 'auth.password_changed', resourceType: 'user', resourceId: caller.userId, details: { ended_sessions: ended.length } },
-      );
+      await this.audit.record(manager, auditContext(caller, client, this.clock.now()), {
+        action: 'auth.password_changed',
+        resourceType: 'user',
+        resourceId: caller.userId,
+        details: { ended_sessions: ended.length },
+      });
     });
   }
 

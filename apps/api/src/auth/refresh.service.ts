@@ -1,4 +1,5 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
 import { classifyExpiry, RefreshRefusal, SECONDS_PER_MINUTE } from '@sessions/session-policy';
 import type { ClientInfo } from '../common/auth-user';
@@ -119,16 +120,12 @@ export class RefreshService {
         'refresh_reuse',
       );
       if (ids.length === 0) return false; // someone else ended it first: one audit row only
-      await this.audit.record(
-        manager,
-        { accountId: token.accountId, actorUserId: token.userId, ip: client.ip, userAgent: client.userAgent, occurredAt: this.clock.now() },
-        {
-          action: 'session.refresh_reuse_detected',
-          resourceType: 'session',
-          resourceId: token.sessionId,
-          details: { session_id: token.sessionId },
-        },
-      );
+      await this.audit.record(manager, auditContext(token, client, this.clock.now()), {
+        action: 'session.refresh_reuse_detected',
+        resourceType: 'session',
+        resourceId: token.sessionId,
+        details: { session_id: token.sessionId },
+      });
       return true;
     });
     if (ended) {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
 import { snapshotPolicy } from '@sessions/session-policy';
 import type { EntityManager } from 'typeorm';
@@ -49,11 +50,12 @@ export class SignInService {
       jtiHash: hashJti(jti),
     });
     await manager.query('UPDATE users SET last_login_at = $1 WHERE id = $2 AND account_id = $3', [now, user.id, user.accountId]);
-    await this.audit.record(
-      manager,
-      { accountId: user.accountId, actorUserId: user.id, ip: client.ip, userAgent: client.userAgent, occurredAt: now },
-      { action: 'auth.login_succeeded', resourceType: 'session', resourceId: session.id, details: { method } },
-    );
+    await this.audit.record(manager, auditContext({ accountId: user.accountId, userId: user.id }, client, now), {
+      action: 'auth.login_succeeded',
+      resourceType: 'session',
+      resourceId: session.id,
+      details: { method },
+    });
     return this.tokens.mint({
       userId: user.id,
       accountId: user.accountId,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditContext, AuditService } from '@sessions/audit';
+import { auditContext } from '../common/audit-context';
+import { AuditService } from '@sessions/audit';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
@@ -101,13 +102,7 @@ export class DevicesService {
     sessionIds: readonly string[],
     reason: RevokeReason,
   ): Promise<void> {
-    const context: AuditContext = {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
-      ip: client.ip,
-      userAgent: client.userAgent,
-      occurredAt: this.clock.now(),
-    };
+    const context = auditContext(caller, client, this.clock.now());
     for (const sessionId of sessionIds) {
       await this.audit.record(manager, context, {
         action: 'session.revoked',
