@@ -18,10 +18,6 @@ export class AccountPolicyService {
     private readonly accounts: AccountsRepository,
   ) {}
 
-  effective(account: Pick<AccountEntity, 'sessionIdleMinutes' | 'sessionAbsoluteMinutes'>): EffectivePolicy {
-    return resolvePolicy(overridesOf(account), this.config.policy);
-  }
-
   async effectiveFor(accountId: string, manager?: EntityManager): Promise<EffectivePolicy> {
     const account = await this.accounts.findAccount(accountId, manager);
     return resolvePolicy(account ? overridesOf(account) : { idleMinutes: null, absoluteMinutes: null }, this.config.policy);

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
 import { snapshotPolicy } from '@sessions/session-policy';
@@ -7,8 +7,6 @@ import { AccountPolicyService } from '../accounts/account-policy.service';
 import type { UserEntity } from '../accounts/user.entity';
 import type { ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
-import { APP_CONFIG } from '../config/app-config';
-import type { RuntimeConfig } from '../config/runtime-config';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { hashJti, newJti, TokenService } from './token.service';
 import type { TokenPair } from './token.types';
@@ -21,7 +19,6 @@ import type { TokenPair } from './token.types';
 @Injectable()
 export class SignInService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly clock: Clock,
     private readonly policies: AccountPolicyService,
     private readonly sessions: SessionsRepository,
@@ -65,9 +62,5 @@ export class SignInService {
       snapshot,
       issuedAt,
     });
-  }
-
-  get accessTokenTtlSeconds(): number {
-    return this.config.accessTokenTtlSeconds;
   }
 }
