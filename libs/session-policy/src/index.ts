@@ -11,6 +11,7 @@ export {
   type SessionDeadlines,
 } from './lib/deadlines';
 export { REFRESH_REFUSALS, classifyExpiry, isRefreshRefusal, type ExpiryRefusal, type RefreshRefusal } from './lib/refusal';
+export { SESSION_END_REASONS, isSessionEndReason, refusalForEndReason, type SessionEndReason } from './lib/session-end';
 export {
   DEFAULT_SOON_WINDOW_SECONDS,
   EXPIRY_WARNING_STATES,
