@@ -46,6 +46,8 @@ export interface RevokeFilter {
   sessionId?: string;
   userId?: string;
   exceptSessionId?: string;
+  /** Spares every session of this user (the owner's "everyone except me"). */
+  exceptUserId?: string;
 }
 
 /**
@@ -235,6 +237,7 @@ export class SessionsRepository {
     if (filter.sessionId !== undefined) where.push(`id = $${params.push(filter.sessionId)}`);
     if (filter.userId !== undefined) where.push(`user_id = $${params.push(filter.userId)}`);
     if (filter.exceptSessionId !== undefined) where.push(`id <> $${params.push(filter.exceptSessionId)}`);
+    if (filter.exceptUserId !== undefined) where.push(`user_id <> $${params.push(filter.exceptUserId)}`);
     const result: [{ id: string }[], number] = await manager.query(
       `UPDATE sessions SET revoked_at = $1, revoke_reason = $2 WHERE ${where.join(' AND ')} RETURNING id`,
       params,
