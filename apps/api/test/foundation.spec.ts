@@ -269,6 +269,15 @@ describe('sign-in rate limiting', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('never refuses the right password from an address that has not been failing (issue 8.7)', async () => {
+    const owner = await signupOwner(t);
+    for (let i = 0; i < 12; i++) {
+      await t.post('/api/auth/login/json', { email: owner.email, password: 'wrong-password' }, { ip: '198.51.100.77' });
+    }
+    const fromElsewhere = await t.post('/api/auth/login/json', { email: owner.email, password: owner.password }, { ip: '203.0.113.77' });
+    expect(fromElsewhere.status).toBe(200);
+  });
+
   it('limits attempts per client IP across emails', async () => {
     for (let i = 0; i < 5; i++) {
       const attempt = await t.post(
