@@ -13,6 +13,8 @@ import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ChangePasswordDto, SignupDto } from './dto/auth.dto';
 import { PasswordHasher } from '../accounts/password-hasher';
+import { AuthLimits } from './auth-limits.service';
+import { SignInLimiter } from './sign-in-limiter.service';
 import { SignInService } from './sign-in.service';
 import { hashJti, TokenService } from './token.service';
 import type { TokenPair } from './token.types';
@@ -34,10 +36,13 @@ export class AuthService {
     private readonly sessionsRepo: SessionsRepository,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly signInLimiter: SignInLimiter,
+    private readonly limits: AuthLimits,
   ) {}
 
   /** Creates an account with its owner and signs the owner in. */
   async signup(dto: SignupDto, client: ClientInfo): Promise<TokenPair> {
+    await this.limits.takeSignup(client);
     const passwordHash = await this.hasher.hash(dto.password);
     try {
       return await this.transactions.run(async (manager) => {
@@ -64,11 +69,17 @@ export class AuthService {
   /**
    * Password sign-in. Unknown email, wrong password and deactivated user get the
    * same answer after the same work (a dummy hash is verified for unknown emails).
+   * A rate-limited attempt is refused before any of that work, and is not audited:
+   * it proved nothing, and an audit row per refused request would let a flood write
+   * the database. The failures that led to it were audited; refusals are counted
+   * in `sessions_rate_limited_total`.
    */
   async login(email: string, password: string, client: ClientInfo): Promise<TokenPair> {
+    await this.signInLimiter.assertMayTry(email, client);
     const user = await this.accounts.findUserByEmail(email);
     const ok = await this.hasher.verify(user?.passwordHash ?? null, password);
     if (!user || !ok || !user.isActive) {
+      await this.signInLimiter.recordFailure(email, client);
       if (user) {
         const reason = !ok ? 'wrong_password' : 'inactive_user';
         await this.transactions.run((manager) =>
@@ -85,7 +96,9 @@ export class AuthService {
       }
       throw invalidCredentials();
     }
-    return this.transactions.run((manager) => this.signIn.startSession(manager, user, client, 'password'));
+    const pair = await this.transactions.run((manager) => this.signIn.startSession(manager, user, client, 'password'));
+    await this.signInLimiter.recordSuccess(email, client);
+    return pair;
   }
 
   /** Ends the session of the presented refresh token. Idempotent: anything else is a no-op. */
@@ -110,7 +123,9 @@ export class AuthService {
   async changePassword(caller: AuthUser, dto: ChangePasswordDto, client: ClientInfo): Promise<void> {
     const user = await this.accounts.findUser(caller.accountId, caller.userId);
     if (!user || !user.isActive) throw unauthenticated();
+    await this.limits.assertPasswordChangeAllowed(user.id);
     if (!(await this.hasher.verify(user.passwordHash, dto.current_password))) {
+      await this.limits.passwordChangeFailed(user.id);
       throw validationFailed([{ field: 'current_password', message: 'current_password is incorrect' }]);
     }
     const passwordHash = await this.hasher.hash(dto.new_password);
@@ -129,6 +144,7 @@ export class AuthService {
         details: { ended_sessions: ended.length },
       });
     });
+    await this.limits.passwordChanged(user.id);
   }
 
   async me(caller: AuthUser): Promise<UserEntity> {

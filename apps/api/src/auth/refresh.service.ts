@@ -11,6 +11,7 @@ import { Transactions } from '../database/transactions';
 import { MetricsService } from '../metrics/metrics.service';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
+import { AuthLimits } from './auth-limits.service';
 import { hashJti, newJti, TokenService } from './token.service';
 import type { RefreshClaims, TokenPair } from './token.types';
 
@@ -39,15 +40,20 @@ export class RefreshService {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly limits: AuthLimits,
   ) {}
 
   async refresh(refreshToken: string | undefined, client: ClientInfo): Promise<TokenPair> {
+    await this.limits.takeRefresh(client);
     try {
       const pair = await this.rotate(refreshToken, client);
       this.metrics.refreshOutcome('rotated');
       return pair;
     } catch (error) {
-      if (error instanceof ProblemException) this.metrics.refreshOutcome(error.code);
+      if (error instanceof ProblemException) {
+        this.metrics.refreshOutcome(error.code);
+        if (error.code === 'invalid_refresh_token') await this.limits.refreshWasInvalid(client);
+      }
       throw error;
     }
   }
