@@ -225,7 +225,7 @@ describe('password change: limited guesses of current_password per user (issue 8
       900,
       /^Too many wrong current passwords; try again in 15 minutes\.$/,
     );
-    // The session is not ended (see docs/security-limits.md), and other users are not affected.
+    // The session is not ended (see docs/limits.md), and other users are not affected.
     expect((await t.get('/api/auth/me', { token: owner.tokens.access_token })).status).toBe(200);
     expect((await change(other.tokens.access_token, 'not-my-password')).status).toBe(422);
 
