@@ -117,6 +117,14 @@ describe('sign-in limits per (email, address) pair and per address (issue 8.7)',
     expect((await signIn(t, owner.email, owner.password, ip)).status).toBe(200);
   });
 
+  it('holds under a burst: of 12 concurrent wrong guesses on one pair, 4 are checked and 8 refused', async () => {
+    const owner = await signupOwner(t);
+    const ip = address();
+    const burst = await Promise.all(Array.from({ length: 12 }, () => signIn(t, owner.email, 'wrong-password', ip)));
+    const statuses = burst.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array<number>(4).fill(401), ...Array<number>(8).fill(429)]);
+  });
+
   it('resets the pair on a successful sign-in', async () => {
     const owner = await signupOwner(t);
     const ip = address();
@@ -232,6 +240,12 @@ describe('password change: limited guesses of current_password per user (issue 8
     advance(t, 900);
     const fresh = await login(t, owner.email, owner.password);
     expect((await change(fresh.access_token, owner.password)).status).toBe(204);
+  });
+
+  it('holds under a burst: of 8 concurrent guesses, 3 are checked and 5 refused', async () => {
+    const owner = await signupOwner(t);
+    const burst = await Promise.all(Array.from({ length: 8 }, () => change(owner.tokens.access_token, 'not-my-password')));
+    expect(burst.map((r) => r.status).sort()).toEqual([422, 422, 422, 429, 429, 429, 429, 429]);
   });
 
   it('counts per user, not per session: a second session does not get fresh guesses', async () => {

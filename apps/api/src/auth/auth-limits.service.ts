@@ -23,37 +23,36 @@ export class AuthLimits {
   private readonly refreshes: Counter;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    @Inject(APP_CONFIG) config: RuntimeConfig,
     store: LimiterStore,
     private readonly metrics: MetricsService,
   ) {
     const limits = config.rateLimit;
-    const counter = (keyPrefix: string, max: number, durationSeconds: number) =>
-      new Counter(store.create({ keyPrefix, points: max, durationSeconds }), max);
-    this.passwordFailures = counter('password_change', limits.passwordChangeMaxFailures, limits.passwordChangeWindowSeconds);
+    const counter = (keyPrefix: string, max: number, durationSeconds: number, blockSeconds?: number) =>
+      new Counter(store.create({ keyPrefix, points: max, durationSeconds, blockSeconds }), max);
+    const passwordWindow = limits.passwordChangeWindowSeconds;
+    this.passwordFailures = counter('password_change', limits.passwordChangeMaxFailures, passwordWindow, passwordWindow);
     this.signups = counter('signup', limits.signupMaxPerAddress, limits.signupWindowSeconds);
     this.refreshes = counter('refresh', limits.refreshMaxPerAddress, limits.refreshWindowSeconds);
   }
 
-  /** Per user, before `current_password` is verified. */
-  async assertPasswordChangeAllowed(userId: string): Promise<void> {
-    const wait = await this.passwordFailures.wait(userId);
+  /**
+   * Per user, before `current_password` is verified. The point is taken up front
+   * (one atomic take) so concurrent guesses cannot all slip under the limit; a
+   * wrong answer keeps it. Past the limit: 429 for the window, even for the right one.
+   */
+  async admitPasswordCheck(userId: string): Promise<void> {
+    const { wait } = await this.passwordFailures.take(userId);
     if (wait > 0) this.refuse('password_change', 'Too many wrong current passwords', wait);
   }
 
-  /** A wrong `current_password`; the last one allowed still answers 422, the next 429. */
-  async passwordChangeFailed(userId: string): Promise<void> {
-    const failures = await this.passwordFailures.add(userId);
-    if (failures >= this.passwordFailures.max) await this.passwordFailures.block(userId, this.config.rateLimit.passwordChangeWindowSeconds);
-  }
-
-  async passwordChanged(userId: string): Promise<void> {
+  async passwordCheckPassed(userId: string): Promise<void> {
     await this.passwordFailures.reset(userId);
   }
 
   /** Per address, every sign-up that passed validation (each costs an argon2 hash and an account). */
   async takeSignup(client: ClientInfo): Promise<void> {
-    const wait = await this.signups.take(addressKey(client.ip));
+    const { wait } = await this.signups.take(addressKey(client.ip));
     if (wait > 0) this.refuse('signup', 'Too many sign-ups from this address', wait);
   }
 
@@ -63,7 +62,7 @@ export class AuthLimits {
    * trip: keep this one local if it ever matters).
    */
   async takeRefresh(client: ClientInfo): Promise<void> {
-    const wait = await this.refreshes.take(addressKey(client.ip));
+    const { wait } = await this.refreshes.take(addressKey(client.ip));
     if (wait > 0) this.refuse('refresh', 'Too many refresh requests from this address', wait);
   }
 

@@ -19,14 +19,46 @@ interface Keys {
 }
 
 /**
+ * One admitted sign-in attempt. Its pair and address points are taken up front
+ * (so a burst of concurrent guesses cannot all slip under the limit) and settle
+ * as a failure (kept), a success (pair cleared, address point given back) or
+ * neither, e.g. the database failed (both given back).
+ */
+export class SignInAttempt {
+  private settled = false;
+
+  constructor(
+    private readonly limiter: SignInLimiter,
+    readonly keys: Keys,
+  ) {}
+
+  async failed(): Promise<void> {
+    this.settled = true;
+    await this.limiter.settleFailure(this);
+  }
+
+  async succeeded(): Promise<void> {
+    this.settled = true;
+    await this.limiter.settleSuccess(this);
+  }
+
+  /** Gives the points back unless the attempt already settled. Safe to call in `finally`. */
+  async release(): Promise<void> {
+    if (this.settled) return;
+    this.settled = true;
+    await this.limiter.refund(this.keys);
+  }
+}
+
+/**
  * Password sign-in limits (OWASP "login endpoint protection", issue 8.7). Only
  * failures count, and nothing here can keep a stranger's failures from letting
  * the right password in from an address that has not been failing:
  *
  * - per (email, address) pair: `loginMaxFailuresPerPair` failures, then that pair
- *   waits out the window. Guessing one account from one place.
+ *   is refused for the window. Guessing one account from one place.
  * - per address: `loginMaxFailuresPerAddress` failures across all emails, then
- *   that address waits out the window. Spraying many accounts from one place.
+ *   that address is refused for the window. Spraying many accounts from one place.
  * - per email: after `loginEmailFreeFailures` failures from anywhere, each further
  *   failure makes *addresses that have failed on this email* wait, base × 2ⁿ up
  *   to the max. Many addresses guessing one account are slowed down together,
@@ -34,7 +66,7 @@ interface Keys {
  *   password check (it answers 401 or 200 like any other attempt).
  *
  * A refused attempt verifies no password (no argon2 cost) and counts nothing.
- * A success resets its pair only: the email's and the address's counts stay, so
+ * A success clears its pair only: the email's and the address's failures stay, so
  * an attacker who also holds one account cannot wash their failures away.
  */
 @Injectable()
@@ -52,66 +84,68 @@ export class SignInLimiter {
   ) {
     const limits = config.rateLimit;
     const window = limits.loginFailureWindowSeconds;
-    const counter = (keyPrefix: string, max: number, durationSeconds = window) =>
-      new Counter(store.create({ keyPrefix, points: max, durationSeconds }), max);
-    this.pairs = counter('login_pair', limits.loginMaxFailuresPerPair);
-    this.addresses = counter('login_address', limits.loginMaxFailuresPerAddress);
-    this.emailFailures = counter('login_email', UNCOUNTED);
+    const counter = (keyPrefix: string, max: number, durationSeconds: number, blockSeconds?: number) =>
+      new Counter(store.create({ keyPrefix, points: max, durationSeconds, blockSeconds }), max);
+    this.pairs = counter('login_pair', limits.loginMaxFailuresPerPair, window, window);
+    this.addresses = counter('login_address', limits.loginMaxFailuresPerAddress, window, window);
+    this.emailFailures = counter('login_email', UNCOUNTED, window);
     this.emailWaits = counter('login_email_wait', 0, limits.loginEmailDelayMaxSeconds);
   }
 
-  /** Throws 429 `rate_limited` when this attempt must not even be checked. */
-  async assertMayTry(email: string, client: ClientInfo): Promise<void> {
+  /** Admits an attempt to the password check, or throws 429 `rate_limited` without checking anything. */
+  async admit(email: string, client: ClientInfo): Promise<SignInAttempt> {
     const keys = this.keys(email, client);
-    const [pairWait, addressWait, pairFailures, emailWait] = await Promise.all([
-      this.pairs.wait(keys.pair),
-      this.addresses.wait(keys.address),
-      this.pairs.count(keys.pair),
+    const [pair, address, emailWait] = await Promise.all([
+      this.pairs.take(keys.pair),
+      this.addresses.take(keys.address),
       this.emailWaits.wait(keys.email),
     ]);
+    // The email's wait binds only addresses that failed on it (counted before this
+    // attempt, concurrent ones included): a clean address is never refused.
+    const failedBefore = pair.count > 1;
     const waits: [string, number][] = [
-      ['login_pair', pairWait],
-      ['login_address', addressWait],
-      // The email's wait binds only addresses that failed on it: a clean address is never refused.
-      ['login_email', pairFailures > 0 ? emailWait : 0],
+      ['login_pair', pair.wait],
+      ['login_address', address.wait],
+      ['login_email', failedBefore ? emailWait : 0],
     ];
     const [limit, wait] = waits.reduce((longest, candidate) => (candidate[1] > longest[1] ? candidate : longest));
-    if (wait === 0) return;
+    if (wait === 0) return new SignInAttempt(this, keys);
+    // Give back what was admitted. A take refused by its own limit stays counted: given
+    // back, the next take would count as the first one over and restart the block.
+    await Promise.all([
+      pair.wait === 0 ? this.pairs.refund(keys.pair) : undefined,
+      address.wait === 0 ? this.addresses.refund(keys.address) : undefined,
+    ]);
+    if (pair.count === this.pairs.max + 1 || address.count === this.addresses.max + 1) {
+      // The first refusal of a block, never each one: the log must not become the flood.
+      this.logger.warn(
+        { event: 'auth.login_limited', limit, ip: client.ip },
+        'sign-in failures over the limit: refusing this client for a while',
+      );
+    }
     this.metrics.rateLimitRefusal(limit);
     throw rateLimited(REFUSAL, wait);
   }
 
-  /** Records a verified wrong password (or unknown email, or inactive user: all look the same). */
-  async recordFailure(email: string, client: ClientInfo): Promise<void> {
-    const keys = this.keys(email, client);
+  /** @internal via {@link SignInAttempt.failed}: a verified wrong password, unknown email or inactive user. */
+  async settleFailure({ keys }: SignInAttempt): Promise<void> {
     const limits = this.config.rateLimit;
-    const [pairFailures, addressFailures, emailFailures] = await Promise.all([
-      this.pairs.add(keys.pair),
-      this.addresses.add(keys.address),
-      this.emailFailures.add(keys.email),
-    ]);
-    const window = limits.loginFailureWindowSeconds;
-    if (pairFailures >= this.pairs.max) await this.pairs.block(keys.pair, window);
-    if (addressFailures >= this.addresses.max) await this.addresses.block(keys.address, window);
+    const emailFailures = await this.emailFailures.add(keys.email);
     const over = emailFailures - limits.loginEmailFreeFailures;
     if (over > 0) {
-      await this.emailWaits.block(
-        keys.email,
-        Math.min(limits.loginEmailDelayMaxSeconds, limits.loginEmailDelayBaseSeconds * 2 ** (over - 1)),
-      );
-    }
-    if (pairFailures === this.pairs.max || addressFailures === this.addresses.max) {
-      // Once per block, never per refused request: the log must not become the flood.
-      this.logger.warn(
-        { event: 'auth.login_limited', ip: client.ip, pairFailures, addressFailures },
-        'sign-in failures over the limit: refusing this client for a while',
-      );
+      const wait = Math.min(limits.loginEmailDelayMaxSeconds, limits.loginEmailDelayBaseSeconds * 2 ** (over - 1));
+      await this.emailWaits.block(keys.email, wait);
     }
   }
 
-  /** The right password from this address: its pair starts clean. */
-  async recordSuccess(email: string, client: ClientInfo): Promise<void> {
-    await this.pairs.reset(this.keys(email, client).pair);
+  /** @internal via {@link SignInAttempt.succeeded}: the pair starts clean; the success was no address failure. */
+  async settleSuccess({ keys }: SignInAttempt): Promise<void> {
+    await Promise.all([this.pairs.reset(keys.pair), this.addresses.refund(keys.address)]);
+  }
+
+  /** @internal: gives back the points an attempt took. */
+  async refund(keys: Keys): Promise<void> {
+    await Promise.all([this.pairs.refund(keys.pair), this.addresses.refund(keys.address)]);
   }
 
   private keys(email: string, client: ClientInfo): Keys {

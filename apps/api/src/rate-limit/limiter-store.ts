@@ -8,6 +8,8 @@ export interface LimiterOptions {
   points: number;
   /** The window, counted from a key's first point (rate-limiter-flexible's fixed window). */
   durationSeconds: number;
+  /** When a take first goes over the points, the key is refused this long (0: until the window ends). */
+  blockSeconds?: number;
 }
 
 /**
@@ -23,6 +25,11 @@ export abstract class LimiterStore {
 @Injectable()
 export class MemoryLimiterStore extends LimiterStore {
   create(options: LimiterOptions): RateLimiterAbstract {
-    return new RateLimiterMemory({ keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSeconds });
+    return new RateLimiterMemory({
+      keyPrefix: options.keyPrefix,
+      points: options.points,
+      duration: options.durationSeconds,
+      blockDuration: options.blockSeconds ?? 0,
+    });
   }
 }
