@@ -54,9 +54,12 @@ export default defineConfig({
       DATA_DIR,
       SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',
-      // Every test signs in; the per-IP limit is for real traffic, not one test run.
-      LOGIN_RATE_LIMIT_PER_IP: '1000',
-      LOGIN_RATE_LIMIT_PER_EMAIL: '1000',
+      // Every test comes from 127.0.0.1 and many sign up; the per-address limits are for real
+      // traffic, not one test run (docs/limits.md).
+      LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
+      LOGIN_EMAIL_FREE_FAILURES: '1000',
+      SIGNUP_MAX_PER_ADDRESS: '1000',
+      REFRESH_MAX_PER_ADDRESS: '100000',
     },
   },
 });

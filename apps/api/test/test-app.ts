@@ -83,8 +83,13 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     LOG_LEVEL: 'silent',
     // Tests sweep explicitly (app.get(SessionSweeper).sweep()) so time stays under their control.
     SESSION_SWEEP_INTERVAL_SECONDS: '0',
-    LOGIN_RATE_LIMIT_PER_IP: '100000',
-    LOGIN_RATE_LIMIT_PER_EMAIL: '100000',
+    // Every test client shares loopback: limits stay out of the way unless a test sets its own.
+    LOGIN_MAX_FAILURES_PER_PAIR: '100000',
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
+    LOGIN_EMAIL_FREE_FAILURES: '100000',
+    PASSWORD_CHANGE_MAX_FAILURES: '100000',
+    SIGNUP_MAX_PER_ADDRESS: '100000',
+    REFRESH_MAX_PER_ADDRESS: '100000000',
     ...env,
   });
   return {

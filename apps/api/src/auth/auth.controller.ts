@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -13,7 +13,6 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
@@ -49,6 +48,10 @@ export class AuthController {
   @ApiCreatedResponse({ type: TokenResponseDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Email already registered (`conflict`).' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    description: 'Too many sign-ups from this address (`rate_limited`; `Retry-After` in seconds).',
+  })
   async signup(
     @Body() dto: SignupDto,
     @Client() client: ClientInfo,
@@ -60,13 +63,16 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @UseGuards(ThrottlerGuard)
   @ApiOperation({ summary: 'Sign in (OAuth2 password flow form; used by Swagger UI "Authorize")' })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: LoginFormDto })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({ type: ProblemDto, description: 'Wrong email or password (`invalid_credentials`).' })
-  @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'Too many attempts (`rate_limited`, `Retry-After`).' })
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    description:
+      'Too many failed attempts from this address on this email, from this address, or on this email from an address that has failed on it (`rate_limited`; `Retry-After` in seconds). The right password from an address that has not been failing is never refused.',
+  })
   async loginForm(
     @Body() dto: LoginFormDto,
     @Client() client: ClientInfo,
@@ -78,11 +84,14 @@ export class AuthController {
 
   @Post('login/json')
   @HttpCode(HttpStatus.OK)
-  @UseGuards(ThrottlerGuard)
   @ApiOperation({ summary: 'Sign in with a JSON body' })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({ type: ProblemDto, description: 'Wrong email or password (`invalid_credentials`).' })
-  @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'Too many attempts (`rate_limited`, `Retry-After`).' })
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    description:
+      'Too many failed attempts from this address on this email, from this address, or on this email from an address that has failed on it (`rate_limited`; `Retry-After` in seconds). The right password from an address that has not been failing is never refused.',
+  })
   async loginJson(
     @Body() dto: LoginJsonDto,
     @Client() client: ClientInfo,
@@ -101,6 +110,10 @@ export class AuthController {
   })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({ type: ProblemDto })
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    description: 'Too many refresh requests from this address; invalid tokens count ten times (`rate_limited`; `Retry-After` in seconds).',
+  })
   async refresh(
     @Body() dto: RefreshDto,
     @Client() client: ClientInfo,
@@ -138,7 +151,11 @@ export class AuthController {
   @Auth()
   @ApiOperation({ summary: "Change the caller's password; ends their other sessions" })
   @ApiNoContentResponse()
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Validation, or a wrong `current_password` (field error).' })
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    description: 'Too many wrong `current_password` answers for this user (`rate_limited`; `Retry-After` in seconds).',
+  })
   async changePassword(@CurrentUser() caller: AuthUser, @Body() dto: ChangePasswordDto, @Client() client: ClientInfo): Promise<void> {
     await this.auth.changePassword(caller, dto, client);
   }

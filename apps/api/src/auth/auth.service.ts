@@ -13,6 +13,8 @@ import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ChangePasswordDto, SignupDto } from './dto/auth.dto';
 import { PasswordHasher } from '../accounts/password-hasher';
+import { AuthLimits } from './auth-limits.service';
+import { SignInAttempt, SignInLimiter } from './sign-in-limiter.service';
 import { SignInService } from './sign-in.service';
 import { hashJti, TokenService } from './token.service';
 import type { TokenPair } from './token.types';
@@ -34,10 +36,13 @@ export class AuthService {
     private readonly sessionsRepo: SessionsRepository,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly signInLimiter: SignInLimiter,
+    private readonly limits: AuthLimits,
   ) {}
 
   /** Creates an account with its owner and signs the owner in. */
   async signup(dto: SignupDto, client: ClientInfo): Promise<TokenPair> {
+    await this.limits.takeSignup(client);
     const passwordHash = await this.hasher.hash(dto.password);
     try {
       return await this.transactions.run(async (manager) => {
@@ -64,28 +69,44 @@ export class AuthService {
   /**
    * Password sign-in. Unknown email, wrong password and deactivated user get the
    * same answer after the same work (a dummy hash is verified for unknown emails).
+   * A rate-limited attempt is refused before any of that work, and is not audited:
+   * it proved nothing, and an audit row per refused request would let a flood write
+   * the database. The failures that led to it were audited; refusals are counted
+   * in `sessions_rate_limited_total`.
    */
   async login(email: string, password: string, client: ClientInfo): Promise<TokenPair> {
+    const attempt = await this.signInLimiter.admit(email, client);
+    try {
+      const user = await this.verifiedUser(email, password, client, attempt);
+      await attempt.succeeded();
+      return await this.transactions.run((manager) => this.signIn.startSession(manager, user, client, 'password'));
+    } finally {
+      // Neither a failure nor a success (e.g. the database failed): the attempt counts for nothing.
+      await attempt.release();
+    }
+  }
+
+  /** The active user with this email and password; otherwise records the failure and throws 401. */
+  private async verifiedUser(email: string, password: string, client: ClientInfo, attempt: SignInAttempt): Promise<UserEntity> {
     const user = await this.accounts.findUserByEmail(email);
     const ok = await this.hasher.verify(user?.passwordHash ?? null, password);
-    if (!user || !ok || !user.isActive) {
-      if (user) {
-        const reason = !ok ? 'wrong_password' : 'inactive_user';
-        await this.transactions.run((manager) =>
-          this.audit.record(manager, auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
-            action: 'auth.login_failed',
-            resourceType: 'user',
-            resourceId: user.id,
-            details: { method: 'password', reason },
-          }),
-        );
-      } else {
-        // No account to attach an audit row to; the structured log still records it (never the email's password).
-        this.logger.log({ event: 'auth.login_failed', reason: 'unknown_email', ip: client.ip }, 'sign-in with an unknown email');
-      }
-      throw invalidCredentials();
+    if (user && ok && user.isActive) return user;
+    await attempt.failed();
+    if (user) {
+      const reason = !ok ? 'wrong_password' : 'inactive_user';
+      await this.transactions.run((manager) =>
+        this.audit.record(manager, auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
+          action: 'auth.login_failed',
+          resourceType: 'user',
+          resourceId: user.id,
+          details: { method: 'password', reason },
+        }),
+      );
+    } else {
+      // No account to attach an audit row to; the structured log still records it (never the email's password).
+      this.logger.log({ event: 'auth.login_failed', reason: 'unknown_email', ip: client.ip }, 'sign-in with an unknown email');
     }
-    return this.transactions.run((manager) => this.signIn.startSession(manager, user, client, 'password'));
+    throw invalidCredentials();
   }
 
   /** Ends the session of the presented refresh token. Idempotent: anything else is a no-op. */
@@ -110,9 +131,12 @@ export class AuthService {
   async changePassword(caller: AuthUser, dto: ChangePasswordDto, client: ClientInfo): Promise<void> {
     const user = await this.accounts.findUser(caller.accountId, caller.userId);
     if (!user || !user.isActive) throw unauthenticated();
+    await this.limits.admitPasswordCheck(user.id);
     if (!(await this.hasher.verify(user.passwordHash, dto.current_password))) {
+      // The point taken by admitPasswordCheck stays: this was a wrong guess.
       throw validationFailed([{ field: 'current_password', message: 'current_password is incorrect' }]);
     }
+    await this.limits.passwordCheckPassed(user.id);
     const passwordHash = await this.hasher.hash(dto.new_password);
     await this.transactions.run(async (manager, afterCommit) => {
       await manager.update(UserEntity, { id: user.id, accountId: user.accountId }, { passwordHash });

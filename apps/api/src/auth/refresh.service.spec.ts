@@ -2,13 +2,14 @@ import { JwtService } from '@nestjs/jwt';
 import type { AuditService } from '@sessions/audit';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { ProblemException } from '../common/problem';
+import { ProblemException, rateLimited } from '../common/problem';
 import { loadConfig } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import type { Transactions } from '../database/transactions';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RotateResult, SessionsRepository, UsedTokenInfo } from '../sessions/sessions.repository';
 import type { SessionsService } from '../sessions/sessions.service';
+import type { AuthLimits } from './auth-limits.service';
 import { RefreshService } from './refresh.service';
 import { hashJti, TokenService } from './token.service';
 
@@ -37,6 +38,7 @@ describe('RefreshService', () => {
   let repository: { rotate: jest.Mock; findByJtiHash: jest.Mock };
   let sessions: { revoke: jest.Mock };
   let audit: { record: jest.Mock };
+  let limits: { takeRefresh: jest.Mock; refreshWasInvalid: jest.Mock };
   let sut: RefreshService;
 
   const refreshToken = (overrides: Record<string, unknown> = {}) => {
@@ -95,6 +97,7 @@ describe('RefreshService', () => {
     repository = { rotate: jest.fn(), findByJtiHash: jest.fn() };
     sessions = { revoke: jest.fn().mockResolvedValue(['s1']) };
     audit = { record: jest.fn() };
+    limits = { takeRefresh: jest.fn(), refreshWasInvalid: jest.fn() };
     const transactions = {
       run: (work: (m: EntityManager, a: (h: () => void) => void) => unknown) => work({} as EntityManager, () => undefined),
     };
@@ -107,7 +110,29 @@ describe('RefreshService', () => {
       transactions as unknown as Transactions,
       audit as unknown as AuditService,
       new MetricsService(),
+      limits as unknown as AuthLimits,
     );
+  });
+
+  it('refuses a flood before verifying the token or touching the database', async () => {
+    limits.takeRefresh.mockRejectedValue(rateLimited('Too many refresh requests from this address', 12));
+    const verify = jest.spyOn(tokens, 'verifyRefresh');
+    expect(await codeOf(sut.refresh(refreshToken(), { ip: '203.0.113.1', userAgent: null }))).toBe('rate_limited');
+    expect(verify).not.toHaveBeenCalled();
+    expect(repository.rotate).not.toHaveBeenCalled();
+  });
+
+  it('charges the extra cost for invalid tokens only, not for rotations or ended sessions', async () => {
+    const client = { ip: '203.0.113.1', userAgent: null };
+    await codeOf(sut.refresh('not-a-jwt', client));
+    expect(limits.refreshWasInvalid).toHaveBeenCalledTimes(1);
+    repository.rotate.mockResolvedValue(rotateResult());
+    await sut.refresh(refreshToken(), client);
+    clock.current = new Date(t0.getTime() + 7200 * 1000);
+    repository.rotate.mockResolvedValue(rotateResult({ rotated: false }));
+    expect(await codeOf(sut.refresh(refreshToken(), client))).toBe('session_expired_absolute');
+    expect(limits.refreshWasInvalid).toHaveBeenCalledTimes(1);
+    expect(limits.takeRefresh).toHaveBeenCalledTimes(3);
   });
 
   it('mints a successor that carries the snapshot returned by the rotation', async () => {

@@ -20,6 +20,7 @@ import { endReasonOf, revokeReasonForExpiry, sessionEndReason } from '../session
 import type { RevokeReason } from '../sessions/session.entity';
 import { SessionsRepository, UsedTokenInfo } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
+import { AuthLimits } from './auth-limits.service';
 import { hashJti, newJti, TokenService } from './token.service';
 import type { RefreshClaims, TokenPair } from './token.types';
 
@@ -69,15 +70,20 @@ export class RefreshService {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly limits: AuthLimits,
   ) {}
 
   async refresh(refreshToken: string | undefined, client: ClientInfo): Promise<TokenPair> {
+    await this.limits.takeRefresh(client);
     try {
       const pair = await this.rotate(refreshToken, client);
       this.metrics.refreshOutcome('rotated');
       return pair;
     } catch (error) {
-      if (error instanceof ProblemException) this.metrics.refreshOutcome(error.code);
+      if (error instanceof ProblemException) {
+        this.metrics.refreshOutcome(error.code);
+        if (error.code === 'invalid_refresh_token') await this.limits.refreshWasInvalid(client);
+      }
       throw error;
     }
   }

@@ -1,7 +1,6 @@
 import { BadRequestException, HttpStatus, NotFoundException } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { QueryFailedError } from 'typeorm';
-import { ProblemException } from './problem';
+import { ProblemException, rateLimited, waitPhrase } from './problem';
 import { isDatabaseUnavailable, toProblem } from './problem.filter';
 
 describe('toProblem', () => {
@@ -42,7 +41,13 @@ describe('toProblem', () => {
   it('maps framework exceptions to contract codes', () => {
     expect(toProblem(new NotFoundException()).body).toMatchObject({ status: 404, code: 'not_found' });
     expect(toProblem(new BadRequestException()).body).toMatchObject({ status: 400, code: 'malformed_request' });
-    expect(toProblem(new ThrottlerException()).body).toMatchObject({ status: 429, code: 'rate_limited' });
+  });
+
+  it('answers a limit with 429 rate_limited, Retry-After in seconds and the wait in the sentence', () => {
+    const { body, headers } = toProblem(rateLimited('Too many failed sign-in attempts', 40));
+    expect(body).toMatchObject({ status: 429, code: 'rate_limited', detail: 'Too many failed sign-in attempts; try again in 40 seconds.' });
+    expect(headers).toEqual({ 'retry-after': '40' });
+    expect([1, 119, 120, 121, 3600].map(waitPhrase)).toEqual(['1 second', '119 seconds', '2 minutes', '3 minutes', '60 minutes']);
   });
 
   it('never leaks SQL or a stack trace from an unexpected error', () => {

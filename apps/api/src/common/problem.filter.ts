@@ -1,5 +1,4 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemBody, ProblemCode, ProblemException } from './problem';
 
@@ -70,9 +69,6 @@ export function toProblem(exception: unknown): { body: ProblemBody; headers: Rec
     const extra = { ...(exception.errors ? { errors: exception.errors } : {}), ...(exception.reason ? { reason: exception.reason } : {}) };
     return { body: make(status, exception.code, exception.message, extra), headers: exception.headers ?? {} };
   }
-  if (exception instanceof ThrottlerException) {
-    return { body: make(429, 'rate_limited', 'Too many attempts; try again later.'), headers: {} };
-  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'malformed_request');
@@ -112,10 +108,6 @@ export class ProblemFilter implements ExceptionFilter {
     if (body.status === 404 && this.spaFallback?.(request, reply)) return;
     if (body.status >= 500) {
       this.logger.error({ err: exception, reqId: request?.id }, body.code === 'unavailable' ? 'database unavailable' : 'unhandled error');
-    }
-    if (exception instanceof ThrottlerException) {
-      const retryAfter = reply.getHeader('retry-after-ip') ?? reply.getHeader('retry-after-email');
-      headers['retry-after'] = String(retryAfter ?? 60);
     }
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     void reply.status(body.status).type('application/problem+json').send(body);

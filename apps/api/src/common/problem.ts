@@ -58,3 +58,21 @@ export const conflict = (detail: string) => new ProblemException(HttpStatus.CONF
 
 export const validationFailed = (errors: FieldError[], detail = 'The request is not valid.') =>
   new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, 'validation_failed', detail, errors);
+
+/** "40 seconds", "1 minute", "15 minutes": the wait in words, rounded up. */
+export function waitPhrase(seconds: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return seconds < 120 ? unit(seconds, 'second') : unit(Math.ceil(seconds / 60), 'minute');
+}
+
+/** 429 `rate_limited` with `Retry-After` (seconds) and the wait in the sentence. */
+export const rateLimited = (reason: string, retryAfterSeconds: number) =>
+  new ProblemException(
+    HttpStatus.TOO_MANY_REQUESTS,
+    'rate_limited',
+    `${reason}; try again in ${waitPhrase(retryAfterSeconds)}.`,
+    undefined,
+    {
+      'retry-after': String(retryAfterSeconds),
+    },
+  );

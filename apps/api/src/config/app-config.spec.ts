@@ -35,6 +35,47 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name}`));
   });
 
+  it('defaults the limits: failures counted per pair, address and email; generous refresh budget (issue 8)', () => {
+    expect(loadConfig({}).rateLimit).toEqual({
+      loginFailureWindowSeconds: 3600,
+      loginMaxFailuresPerPair: 10,
+      loginMaxFailuresPerAddress: 100,
+      loginEmailFreeFailures: 5,
+      loginEmailDelayBaseSeconds: 5,
+      loginEmailDelayMaxSeconds: 900,
+      passwordChangeMaxFailures: 5,
+      passwordChangeWindowSeconds: 3600,
+      signupMaxPerAddress: 10,
+      signupWindowSeconds: 3600,
+      refreshMaxPerAddress: 1200,
+      refreshWindowSeconds: 60,
+    });
+  });
+
+  it.each([
+    'LOGIN_MAX_FAILURES_PER_PAIR',
+    'LOGIN_EMAIL_DELAY_MAX_SECONDS',
+    'PASSWORD_CHANGE_MAX_FAILURES',
+    'SIGNUP_MAX_PER_ADDRESS',
+    'REFRESH_MAX_PER_ADDRESS',
+  ])('names the variable when the limit %s is not a positive integer', (name) => {
+    expect(() => loadConfig({ [name]: '0' })).toThrow(new RegExp(`^${name}`));
+    expect(() => loadConfig({ [name]: '1.5' })).toThrow(new RegExp(`^${name}`));
+  });
+
+  it('refuses an email wait that starts above its cap', () => {
+    expect(() => loadConfig({ LOGIN_EMAIL_DELAY_BASE_SECONDS: '60', LOGIN_EMAIL_DELAY_MAX_SECONDS: '30' })).toThrow(
+      /^LOGIN_EMAIL_DELAY_BASE_SECONDS/,
+    );
+  });
+
+  it.each(['LOGIN_RATE_LIMIT_PER_IP', 'LOGIN_RATE_LIMIT_PER_EMAIL', 'LOGIN_RATE_LIMIT_WINDOW_SECONDS'])(
+    'refuses the replaced variable %s instead of silently ignoring it',
+    (name) => {
+      expect(() => loadConfig({ [name]: '10' })).toThrow(new RegExp(`^${name}: is no longer read.*use LOGIN_`));
+    },
+  );
+
   it('refuses inconsistent policy bounds', () => {
     expect(() => loadConfig({ SESSION_IDLE_MINUTES_MIN: '500', SESSION_IDLE_MINUTES_MAX: '100' })).toThrow(/SESSION_/);
     expect(() => loadConfig({ SESSION_IDLE_MINUTES_DEFAULT: '30000', SESSION_ABSOLUTE_MINUTES_DEFAULT: '20000' })).toThrow(/SESSION_/);

@@ -9,12 +9,31 @@ export interface Argon2Config {
   parallelism: number;
 }
 
+/**
+ * Limits on guessing and flooding (issue 8). Sign-in counts *failures*, never
+ * successes, so a user's own sign-ins cost nothing; see auth/sign-in-limiter.service.ts.
+ */
 export interface RateLimitConfig {
-  /** Sign-in attempts allowed per client IP in `windowSeconds`. */
-  loginPerIp: number;
-  /** Sign-in attempts allowed per email address in `windowSeconds`. */
-  loginPerEmail: number;
-  windowSeconds: number;
+  /** How long sign-in failures are remembered; a pair or address over its limit is refused this long. */
+  loginFailureWindowSeconds: number;
+  /** Failures per (email, client address) before that pair is refused. */
+  loginMaxFailuresPerPair: number;
+  /** Failures per client address, across all emails (password spraying), before it is refused. */
+  loginMaxFailuresPerAddress: number;
+  /** Failures on one email (from anywhere) before addresses that failed on it must wait between tries. */
+  loginEmailFreeFailures: number;
+  /** First wait after the free failures; doubles with each further failure up to the max. */
+  loginEmailDelayBaseSeconds: number;
+  loginEmailDelayMaxSeconds: number;
+  /** Wrong `current_password` answers per user before the password change is refused for the window. */
+  passwordChangeMaxFailures: number;
+  passwordChangeWindowSeconds: number;
+  /** Sign-ups per client address per window. */
+  signupMaxPerAddress: number;
+  signupWindowSeconds: number;
+  /** Refresh points per client address per window: a rotation costs 1, an invalid token 10. */
+  refreshMaxPerAddress: number;
+  refreshWindowSeconds: number;
 }
 
 /** Everything the API reads from its environment, validated once at start. */
@@ -92,6 +111,37 @@ function blockList(env: Env, name: string, fallback: string): BlockList {
   }
 }
 
+/** Variables of the old hard per-email lock (issue 8.7); refused so a stale setting is never silently ignored. */
+const REPLACED_VARIABLES: Record<string, string> = {
+  LOGIN_RATE_LIMIT_PER_IP: 'LOGIN_MAX_FAILURES_PER_ADDRESS',
+  LOGIN_RATE_LIMIT_PER_EMAIL: 'LOGIN_MAX_FAILURES_PER_PAIR and LOGIN_EMAIL_*',
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: 'LOGIN_FAILURE_WINDOW_SECONDS',
+};
+
+function rateLimits(env: Env): RateLimitConfig {
+  for (const [name, replacement] of Object.entries(REPLACED_VARIABLES)) {
+    if (env[name] !== undefined) throw new ConfigError(name, `is no longer read (sign-in limits count failures now); use ${replacement}`);
+  }
+  const config: RateLimitConfig = {
+    loginFailureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 3600, 1, 86400 * 7),
+    loginMaxFailuresPerPair: int(env, 'LOGIN_MAX_FAILURES_PER_PAIR', 10, 1, 1_000_000),
+    loginMaxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1_000_000),
+    loginEmailFreeFailures: int(env, 'LOGIN_EMAIL_FREE_FAILURES', 5, 0, 1_000_000),
+    loginEmailDelayBaseSeconds: int(env, 'LOGIN_EMAIL_DELAY_BASE_SECONDS', 5, 1, 86400),
+    loginEmailDelayMaxSeconds: int(env, 'LOGIN_EMAIL_DELAY_MAX_SECONDS', 900, 1, 86400),
+    passwordChangeMaxFailures: int(env, 'PASSWORD_CHANGE_MAX_FAILURES', 5, 1, 1_000_000),
+    passwordChangeWindowSeconds: int(env, 'PASSWORD_CHANGE_WINDOW_SECONDS', 3600, 1, 86400),
+    signupMaxPerAddress: int(env, 'SIGNUP_MAX_PER_ADDRESS', 10, 1, 1_000_000),
+    signupWindowSeconds: int(env, 'SIGNUP_WINDOW_SECONDS', 3600, 1, 86400),
+    refreshMaxPerAddress: int(env, 'REFRESH_MAX_PER_ADDRESS', 1200, 10, 100_000_000),
+    refreshWindowSeconds: int(env, 'REFRESH_WINDOW_SECONDS', 60, 1, 3600),
+  };
+  if (config.loginEmailDelayBaseSeconds > config.loginEmailDelayMaxSeconds) {
+    throw new ConfigError('LOGIN_EMAIL_DELAY_BASE_SECONDS', 'must not exceed LOGIN_EMAIL_DELAY_MAX_SECONDS');
+  }
+  return config;
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = env['DATABASE_URL'] || undefined;
@@ -135,11 +185,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       iterations: int(env, 'ARGON2_ITERATIONS', 2, 1, 10),
       parallelism: int(env, 'ARGON2_PARALLELISM', 1, 1, 16),
     },
-    rateLimit: {
-      loginPerIp: int(env, 'LOGIN_RATE_LIMIT_PER_IP', 30, 1, 1_000_000),
-      loginPerEmail: int(env, 'LOGIN_RATE_LIMIT_PER_EMAIL', 10, 1, 1_000_000),
-      windowSeconds: int(env, 'LOGIN_RATE_LIMIT_WINDOW_SECONDS', 300, 1, 86400),
-    },
+    rateLimit: rateLimits(env),
     logLevel: env['LOG_LEVEL'] || 'info',
     secureCookies: bool(env, 'SECURE_COOKIES', false),
     consoleDir: env['CONSOLE_DIR'] || undefined,

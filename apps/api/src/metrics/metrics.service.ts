@@ -28,6 +28,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly rateLimited = new Counter({
+    name: 'sessions_rate_limited_total',
+    help: 'Requests refused with 429 by limit (login_pair, login_address, login_email, password_change, signup, refresh).',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -40,6 +47,10 @@ export class MetricsService {
 
   refreshOutcome(outcome: string): void {
     this.refreshes.inc({ outcome });
+  }
+
+  rateLimitRefusal(limit: string): void {
+    this.rateLimited.inc({ limit });
   }
 
   render(): Promise<string> {
