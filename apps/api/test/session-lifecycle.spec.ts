@@ -407,6 +407,21 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       expect((await me(rotated.body.access_token)).status).toBe(401);
     });
 
+    it('keeps the cookie past the idle deadline, so a browser that comes back later learns why it was signed out', async () => {
+      const owner = await signupOwner(t);
+      const headers = { 'x-token-transport': 'cookie' };
+      const signIn = await t.post('/api/auth/login/json', { email: owner.email, password: owner.password }, { headers });
+      const cookie = signIn.cookies.find((c) => c.name === 'sessions_refresh')!;
+      const absoluteIn = (Date.parse(signIn.body.absolute_expires_at) - t.clock.now().getTime()) / 1000;
+      expect(Number(cookie['maxAge'])).toBeGreaterThan(absoluteIn);
+
+      t.clock.advance((Date.parse(signIn.body.idle_expires_at) - t.clock.now().getTime()) / 1000 + 8 * 3600);
+      await t.app.get(SessionSweeper).sweep();
+      const late = await t.post('/api/auth/refresh', {}, { headers, cookies: { sessions_refresh: cookie.value } });
+      expect(late.status).toBe(401);
+      expect(late.body).toMatchObject({ code: 'session_expired_idle', reason: 'expired_idle' });
+    });
+
     it('sets no cookie without the header', async () => {
       const owner = await signupOwner(t);
       const signIn = await t.post('/api/auth/login/json', { email: owner.email, password: owner.password });

@@ -4,6 +4,8 @@ import type { TokenPair } from './token.types';
 
 export const REFRESH_COOKIE = 'sessions_refresh';
 const COOKIE_PATH = '/api/auth';
+/** How long after its session's last deadline the cookie stays, to tell the user why they were signed out. */
+export const EXPLAIN_AFTER_END_SECONDS = 30 * 24 * 3600;
 
 /** Browser mode: the client asks for the refresh token in an HttpOnly cookie. */
 export function wantsCookie(request: FastifyRequest): boolean {
@@ -34,7 +36,11 @@ export function sendTokens(
     absolute_expires_at: pair.absoluteExpiresAt.toISOString(),
   };
   if (!wantsCookie(request)) return { ...body, refresh_token: pair.refreshToken };
-  const maxAge = Math.max(0, Math.floor((pair.idleExpiresAt.getTime() - now.getTime()) / 1000));
+  // The cookie outlives the token's own deadlines on purpose: a browser that comes back
+  // after the idle (or absolute) deadline must still present it, so the API can answer
+  // *why* the session ended (`session_expired_idle`, …) instead of "no token". A dead
+  // token is worthless to whoever holds it: it can never rotate again.
+  const maxAge = Math.max(0, Math.floor((pair.absoluteExpiresAt.getTime() - now.getTime()) / 1000)) + EXPLAIN_AFTER_END_SECONDS;
   void reply.setCookie(REFRESH_COOKIE, pair.refreshToken, {
     httpOnly: true,
     sameSite: 'strict',
