@@ -259,23 +259,29 @@ describe('account security (real PostgreSQL, through HTTP)', () => {
       expect(await auditRows(stranger.accountId, 'account.sessions_revoked_bulk')).toHaveLength(0);
     });
 
-    it('scope=others keeps the caller’s session, ends the rest, and a second call ends none', async () => {
+    it('scope=others keeps every session of the caller (all devices), ends every other user’s, and a second call ends none', async () => {
       const owner = await signupOwner(t);
       const engineer = await addMember(t, owner, 'engineer');
-      const ownerSecondDevice = await login(t, owner.email, owner.password);
+      const engineerLaptop = await login(t, engineer.email, engineer.password);
+      const admin = await addMember(t, owner, 'admin');
+      const coOwner = await addMember(t, owner, 'owner');
+      const ownerLaptop = await login(t, owner.email, owner.password);
       const stranger = await signupOwner(t);
 
       const first = await t.post(REVOKE, { scope: 'others' }, { token: owner.tokens.access_token });
 
       expect(first.status).toBe(200);
-      expect(first.body).toEqual({ revoked_count: 2 });
-      expect((await t.get('/api/auth/me', { token: owner.tokens.access_token })).status).toBe(200);
-      const memberRefresh = await refresh(t, engineer.tokens.refresh_token);
-      expect(memberRefresh.status).toBe(401);
-      expect(codeOf(memberRefresh)).toBe('invalid_refresh_token');
-      const memberMe = await t.get('/api/auth/me', { token: engineer.tokens.access_token });
-      expect(memberMe.status).toBe(401);
-      expect(codeOf(await refresh(t, ownerSecondDevice.refresh_token))).toBe('invalid_refresh_token');
+      expect(first.body).toEqual({ revoked_count: 4 }); // engineer ×2, admin, co-owner; none of the caller's two
+      for (const tokens of [engineer.tokens, engineerLaptop, admin.tokens, coOwner.tokens]) {
+        expect((await t.get('/api/auth/me', { token: tokens.access_token })).body.code).toBe('unauthenticated');
+        const refused = await refresh(t, tokens.refresh_token);
+        expect(refused.status).toBe(401);
+        expect(refused.body).toMatchObject({ code: 'invalid_refresh_token', reason: 'revoked_by_owner' });
+      }
+      // Both of the owner's devices stay signed in.
+      for (const tokens of [owner.tokens, ownerLaptop]) {
+        expect((await t.get('/api/auth/me', { token: tokens.access_token })).status).toBe(200);
+      }
       expect((await getPolicy(owner)).body.active_users.map((u: { user_id: string }) => u.user_id)).toEqual([owner.id]);
 
       t.clock.advance(1); // rows are compared in time order
@@ -283,16 +289,32 @@ describe('account security (real PostgreSQL, through HTTP)', () => {
       expect(second.status).toBe(200);
       expect(second.body).toEqual({ revoked_count: 0 });
 
-      const ownerRefresh = await refresh(t, owner.tokens.refresh_token);
-      expect(ownerRefresh.status).toBe(200);
+      expect((await refresh(t, owner.tokens.refresh_token)).status).toBe(200);
+      expect((await refresh(t, ownerLaptop.refresh_token)).status).toBe(200);
       expect((await refresh(t, stranger.tokens.refresh_token)).status).toBe(200);
 
       // Every call is audited, the empty one too.
       const rows = await auditRows(owner.accountId, 'account.sessions_revoked_bulk');
-      expect(rows.map((row) => row.details)).toEqual([
-        { scope: 'others', revoked_count: 2 },
-        { scope: 'others', revoked_count: 0 },
-      ]);
+      expect(rows).toHaveLength(2);
+      expect(rows[0]).toMatchObject({
+        actor_user_id: owner.id,
+        resource_type: 'account',
+        resource_id: owner.accountId,
+        details: { scope: 'others', revoked_count: 4 },
+      });
+      expect(rows[1].details).toEqual({ scope: 'others', revoked_count: 0 });
+      expect(await auditRows(stranger.accountId, 'account.sessions_revoked_bulk')).toHaveLength(0);
+    });
+
+    it('scope=others by an owner alone in the account ends nothing, not even their other devices', async () => {
+      const owner = await signupOwner(t);
+      const phone = await login(t, owner.email, owner.password);
+
+      const response = await t.post(REVOKE, { scope: 'others' }, { token: owner.tokens.access_token });
+
+      expect(response.body).toEqual({ revoked_count: 0 });
+      expect((await t.get('/api/auth/me', { token: phone.access_token })).status).toBe(200);
+      expect((await refresh(t, phone.refresh_token)).status).toBe(200);
     });
 
     it.each([

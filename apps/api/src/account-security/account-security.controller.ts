@@ -44,8 +44,15 @@ export class AccountSecurityController {
   @Post('revoke-sessions')
   @HttpCode(HttpStatus.OK)
   @Auth({ roles: ['owner'] })
-  @ApiOperation({ summary: "Sign out every session of the account (`all`) or all but the caller's (`others`)" })
-  @ApiOkResponse({ type: RevokedCountDto })
+  @ApiOperation({
+    summary: 'Sign out everyone (`all`) or everyone except me (`others`)',
+    description:
+      "`all` ends every live session of the account, the caller's included. `others` ends the sessions of every other user " +
+      'of the account and keeps every session of the caller (all their devices). Audited as `account.sessions_revoked_bulk` ' +
+      '`{scope, revoked_count}`, a repeated call too (with 0). Their refresh tokens then answer `invalid_refresh_token` with ' +
+      '`reason: revoked_by_owner`.',
+  })
+  @ApiOkResponse({ type: RevokedCountDto, description: 'How many sessions ended.' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Unknown scope (`validation_failed`).' })
   async revokeSessions(
     @CurrentUser() caller: AuthUser,

@@ -95,8 +95,10 @@ export class AccountSecurityService {
   }
 
   /**
-   * Ends the account's live sessions in one UPDATE (`others` keeps the caller's) and
-   * returns how many ended. Every call is audited, a repeated one with `revoked_count`
+   * Ends the account's live sessions in one UPDATE and returns how many ended. `others`
+   * is "sign everyone else out without signing myself out": every session of the
+   * caller — all their devices — stays (ending one's own other devices is
+   * `POST /me/sessions/revoke-others`). Every call is audited, a repeated one with `revoked_count`
    * 0: the owner pressing "sign everyone out" is itself worth recording.
    */
   async revokeSessions(caller: AuthUser, scope: RevokeScope, client: ClientInfo): Promise<number> {
@@ -104,7 +106,7 @@ export class AccountSecurityService {
       const ended = await this.sessions.revoke(
         manager,
         afterCommit,
-        { accountId: caller.accountId, exceptSessionId: scope === 'others' ? caller.sessionId : undefined },
+        { accountId: caller.accountId, exceptUserId: scope === 'others' ? caller.userId : undefined },
         'bulk_revoked',
       );
       await this.audit.record(manager, this.context(caller, client), {

@@ -78,6 +78,16 @@ describe('RefreshService', () => {
       return (error as ProblemException).code;
     }
   };
+  /** `code` and `reason` of the refusal, as the problem body will carry them. */
+  const refusalOf = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+      return { code: 'ok' };
+    } catch (error) {
+      const problem = error as ProblemException;
+      return problem.reason ? { code: problem.code, reason: problem.reason } : { code: problem.code };
+    }
+  };
 
   beforeEach(() => {
     clock = new FixedClock(t0);
@@ -125,7 +135,10 @@ describe('RefreshService', () => {
   it('classifies a consumed-but-refused token and ends its session with the matching reason', async () => {
     clock.current = new Date(t0.getTime() + 7200 * 1000);
     repository.rotate.mockResolvedValue(rotateResult({ rotated: false }));
-    expect(await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toBe('session_expired_absolute');
+    expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({
+      code: 'session_expired_absolute',
+      reason: 'expired_absolute',
+    });
     expect(sessions.revoke).toHaveBeenCalledWith(
       expect.anything(),
       expect.any(Function),
@@ -143,6 +156,80 @@ describe('RefreshService', () => {
     );
   });
 
+  it('ends the session of a deactivated user whose token was consumed but refused inside its deadlines', async () => {
+    repository.rotate.mockResolvedValue(rotateResult({ rotated: false, isActive: false }));
+    expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({
+      code: 'invalid_refresh_token',
+      reason: 'user_deactivated',
+    });
+    expect(sessions.revoke).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.any(Function),
+      { accountId: 'a1', sessionId: 's1' },
+      'user_deactivated',
+    );
+  });
+
+  describe('a token whose session already ended', () => {
+    const ended = (revokeReason: UsedTokenInfo['revokeReason'], overrides: Partial<UsedTokenInfo> = {}): UsedTokenInfo => ({
+      sessionId: 's1',
+      accountId: 'a1',
+      userId: 'u1',
+      usedAt: null,
+      sessionRevokedAt: t0,
+      revokeReason,
+      authTime: t0,
+      lastUsedAt: t0,
+      idleMaxSeconds: 3600,
+      absMaxSeconds: 7200,
+      ...overrides,
+    });
+
+    beforeEach(() => repository.rotate.mockResolvedValue(null));
+
+    it.each([
+      ['expired_idle', 'session_expired_idle', 'expired_idle'],
+      ['expired_absolute', 'session_expired_absolute', 'expired_absolute'],
+      ['logout', 'invalid_refresh_token', 'signed_out'],
+      ['device_revoked', 'invalid_refresh_token', 'signed_out_elsewhere'],
+      ['others_revoked', 'invalid_refresh_token', 'signed_out_elsewhere'],
+      ['bulk_revoked', 'invalid_refresh_token', 'revoked_by_owner'],
+      ['refresh_reuse', 'invalid_refresh_token', 'refresh_reuse'],
+      ['password_changed', 'invalid_refresh_token', 'password_changed'],
+      ['user_deactivated', 'invalid_refresh_token', 'user_deactivated'],
+      ['role_changed', 'invalid_refresh_token', 'role_changed'],
+    ] as const)('stored %s answers %s with reason %s, and changes nothing', async (stored, code, reason) => {
+      repository.findByJtiHash.mockResolvedValue(ended(stored, { usedAt: new Date(t0.getTime() - 60_000) }));
+      clock.current = new Date(t0.getTime() + 30 * 24 * 3600 * 1000); // however long ago
+      expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({ code, reason });
+      expect(sessions.revoke).not.toHaveBeenCalled();
+      expect(audit.record).not.toHaveBeenCalled();
+    });
+
+    it('says nothing about a session the token does not claim', async () => {
+      repository.findByJtiHash.mockResolvedValue(ended('logout', { sessionId: 's2' }));
+      expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({ code: 'invalid_refresh_token' });
+    });
+
+    it('ends a live session past its deadline as expired when one of its used tokens comes back: not reuse', async () => {
+      repository.findByJtiHash.mockResolvedValue(
+        ended(null, { sessionRevokedAt: null, usedAt: t0, lastUsedAt: new Date(t0.getTime() + 60_000) }),
+      );
+      clock.current = new Date(t0.getTime() + 60_000 + 3600 * 1000);
+      expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({
+        code: 'session_expired_idle',
+        reason: 'expired_idle',
+      });
+      expect(sessions.revoke).toHaveBeenCalledWith(
+        expect.anything(),
+        expect.any(Function),
+        { accountId: 'a1', sessionId: 's1' },
+        'expired_idle',
+      );
+      expect(audit.record).not.toHaveBeenCalled();
+    });
+  });
+
   describe('reuse detection', () => {
     const used = (usedAt: Date, revokedAt: Date | null = null): UsedTokenInfo => ({
       sessionId: 's1',
@@ -150,13 +237,21 @@ describe('RefreshService', () => {
       userId: 'u1',
       usedAt,
       sessionRevokedAt: revokedAt,
+      revokeReason: revokedAt ? 'refresh_reuse' : null,
+      authTime: t0,
+      lastUsedAt: usedAt,
+      idleMaxSeconds: 3600,
+      absMaxSeconds: 7200,
     });
 
     beforeEach(() => repository.rotate.mockResolvedValue(null));
 
     it('ends the session and audits once the grace window has passed', async () => {
       repository.findByJtiHash.mockResolvedValue(used(new Date(t0.getTime() - 11_000)));
-      expect(await codeOf(sut.refresh(refreshToken(), { ip: '198.51.100.4', userAgent: 'ua' }))).toBe('invalid_refresh_token');
+      expect(await refusalOf(sut.refresh(refreshToken(), { ip: '198.51.100.4', userAgent: 'ua' }))).toEqual({
+        code: 'invalid_refresh_token',
+        reason: 'refresh_reuse',
+      });
       expect(sessions.revoke).toHaveBeenCalledWith(
         expect.anything(),
         expect.any(Function),
@@ -170,24 +265,32 @@ describe('RefreshService', () => {
       );
     });
 
-    it('only refuses inside the grace window', async () => {
+    it('only refuses inside the grace window, without a reason: the session is live', async () => {
       repository.findByJtiHash.mockResolvedValue(used(new Date(t0.getTime() - 10_000)));
-      expect(await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toBe('invalid_refresh_token');
+      expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({ code: 'invalid_refresh_token' });
       expect(sessions.revoke).not.toHaveBeenCalled();
     });
 
     it('does nothing more for a session that already ended or a token never seen', async () => {
       repository.findByJtiHash.mockResolvedValueOnce(used(new Date(t0.getTime() - 60_000), t0)).mockResolvedValueOnce(null);
-      await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }));
-      await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }));
+      expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({
+        code: 'invalid_refresh_token',
+        reason: 'refresh_reuse',
+      });
+      expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({ code: 'invalid_refresh_token' });
       expect(sessions.revoke).not.toHaveBeenCalled();
       expect(audit.record).not.toHaveBeenCalled();
     });
 
-    it('writes no audit row when another request ended the session first', async () => {
-      repository.findByJtiHash.mockResolvedValue(used(new Date(t0.getTime() - 60_000)));
+    it('writes no audit row when another request ended the session first, and answers with its reason', async () => {
+      repository.findByJtiHash
+        .mockResolvedValueOnce(used(new Date(t0.getTime() - 60_000)))
+        .mockResolvedValueOnce({ ...used(new Date(t0.getTime() - 60_000), t0), revokeReason: 'bulk_revoked' });
       sessions.revoke.mockResolvedValue([]);
-      await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }));
+      expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({
+        code: 'invalid_refresh_token',
+        reason: 'revoked_by_owner',
+      });
       expect(audit.record).not.toHaveBeenCalled();
     });
   });

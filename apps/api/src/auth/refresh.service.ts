@@ -1,7 +1,14 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
-import { classifyExpiry, RefreshRefusal, SECONDS_PER_MINUTE } from '@sessions/session-policy';
+import {
+  classifyExpiry,
+  refusalForEndReason,
+  RefreshRefusal,
+  SECONDS_PER_MINUTE,
+  type PolicySnapshot,
+  type SessionEndReason,
+} from '@sessions/session-policy';
 import type { ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
 import { ProblemException } from '../common/problem';
@@ -9,7 +16,9 @@ import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Transactions } from '../database/transactions';
 import { MetricsService } from '../metrics/metrics.service';
-import { SessionsRepository } from '../sessions/sessions.repository';
+import { endReasonOf, revokeReasonForExpiry, sessionEndReason } from '../sessions/session-end-reason';
+import type { RevokeReason } from '../sessions/session.entity';
+import { SessionsRepository, UsedTokenInfo } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import { hashJti, newJti, TokenService } from './token.service';
 import type { RefreshClaims, TokenPair } from './token.types';
@@ -20,11 +29,32 @@ const DETAILS: Record<RefreshRefusal, string> = {
   session_expired_absolute: 'The session reached its maximum length; sign in again.',
 };
 
+/** Why the session ended, in a sentence for people; clients switch on `code` and `reason`, never on this. */
+const ENDED_DETAILS: Record<SessionEndReason, string> = {
+  expired_idle: DETAILS.session_expired_idle,
+  expired_absolute: DETAILS.session_expired_absolute,
+  signed_out: 'This session was signed out; sign in again.',
+  signed_out_elsewhere: 'This session was signed out from another device; sign in again.',
+  revoked_by_owner: "The account's owner signed everyone out; sign in again.",
+  refresh_reuse: 'This refresh token had already been used, so the session was ended to protect the account; sign in again.',
+  password_changed: 'The password was changed, which signed this session out; sign in again with the new password.',
+  user_deactivated: "This user was deactivated; ask the account's owner for access.",
+  role_changed: "This user's role changed, which signed this session out; sign in again.",
+};
+
+/** A refusal that says nothing about any session: the token is unknown, forged, malformed or merely already used. */
 export const refusal = (code: RefreshRefusal) => new ProblemException(HttpStatus.UNAUTHORIZED, code, DETAILS[code]);
+
+/** The refusal for a token whose session ended: the contract code for that ending, plus why (`reason`). */
+export const endedRefusal = (reason: SessionEndReason) =>
+  new ProblemException(HttpStatus.UNAUTHORIZED, refusalForEndReason(reason), ENDED_DETAILS[reason], undefined, undefined, reason);
+
+const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /**
  * The hot path. The happy path is one SQL statement (see `ROTATE_SQL`); everything
- * else — reuse detection, ending an expired session — only runs on refusals.
+ * else — explaining why a session ended, reuse detection, ending an expired
+ * session — only runs on refusals.
  */
 @Injectable()
 export class RefreshService {
@@ -69,20 +99,20 @@ export class RefreshService {
       userAgent: client.userAgent,
       ip: client.ip,
     });
-    if (!result || result.sessionId !== claims.sid) {
-      await this.detectReuse(presentedJtiHash, claims, client);
-      throw refusal('invalid_refresh_token');
-    }
+    if (!result || result.sessionId !== claims.sid) throw await this.explainRefusal(presentedJtiHash, claims, client);
     const snapshot = {
-      authTime: Math.floor(result.authTime.getTime() / 1000),
+      authTime: unixSeconds(result.authTime),
       idleMaxSeconds: result.idleMaxSeconds,
       absMaxSeconds: result.absMaxSeconds,
     };
     if (!result.rotated) {
-      // Consumed but refused: say why, and end the session so it leaves device lists.
-      const expiry = classifyExpiry(snapshot, Math.floor(result.presentedIssuedAt.getTime() / 1000), issuedAt);
-      await this.endExpired(result.accountId, result.sessionId, expiry);
-      throw refusal(expiry ?? 'invalid_refresh_token');
+      // Consumed but refused: end the session with why, so it leaves device lists and every
+      // later presentation of this token reads the same answer from the ended session.
+      const expiry = classifyExpiry(snapshot, unixSeconds(result.presentedIssuedAt), issuedAt);
+      const reason: RevokeReason | null = expiry ? revokeReasonForExpiry(expiry) : result.isActive ? null : 'user_deactivated';
+      if (!reason) throw refusal('invalid_refresh_token'); // the rotation refuses nothing else
+      await this.end(result.accountId, result.sessionId, reason);
+      throw endedRefusal(endReasonOf(reason));
     }
     return this.tokens.mint({
       userId: result.userId,
@@ -95,10 +125,66 @@ export class RefreshService {
     });
   }
 
-  private async endExpired(accountId: string, sessionId: string, expiry: 'session_expired_idle' | 'session_expired_absolute' | null) {
-    const reason = expiry === 'session_expired_absolute' ? 'expired_absolute' : expiry === 'session_expired_idle' ? 'expired_idle' : null;
-    if (!reason) return;
-    await this.transactions.run((manager, afterCommit) => this.sessions.revoke(manager, afterCommit, { accountId, sessionId }, reason));
+  /** Ends one session; false when it had already ended (someone else got there first). */
+  private async end(accountId: string, sessionId: string, reason: RevokeReason): Promise<boolean> {
+    const ids = await this.transactions.run((manager, afterCommit) =>
+      this.sessions.revoke(manager, afterCommit, { accountId, sessionId }, reason),
+    );
+    return ids.length > 0;
+  }
+
+  /**
+   * The cold path of a refused rotation: the presented token was unknown, already used,
+   * or its session had ended. Answers why — the session's end reason, however long ago
+   * it ended and whether a sweep marked it or a refresh did — but only for a token this
+   * API issued for that session: anything else gets the plain refusal.
+   */
+  private async explainRefusal(jtiHash: Buffer, claims: RefreshClaims, client: ClientInfo): Promise<ProblemException> {
+    const token = await this.repository.findByJtiHash(jtiHash);
+    if (!token || token.sessionId !== claims.sid) return refusal('invalid_refresh_token');
+    if (token.sessionRevokedAt !== null) return this.ended(token);
+    // A live session, and this token of it was already used.
+    const rowSnapshot: PolicySnapshot = {
+      authTime: unixSeconds(token.authTime),
+      idleMaxSeconds: token.idleMaxSeconds,
+      absMaxSeconds: token.absMaxSeconds,
+    };
+    const expiry = classifyExpiry(rowSnapshot, unixSeconds(token.lastUsedAt), this.clock.nowSeconds());
+    if (expiry) {
+      // The session timed out before this replay (the sweeper just had not marked it
+      // yet): end it as the sweeper would. Not reuse — nobody can use the session now.
+      const reason = revokeReasonForExpiry(expiry);
+      return (await this.end(token.accountId, token.sessionId, reason)) ? endedRefusal(endReasonOf(reason)) : this.reread(jtiHash);
+    }
+    if (token.usedAt === null) return refusal('invalid_refresh_token'); // a race with the rotation itself
+    switch (await this.detectReuse(token, client)) {
+      case 'inside_grace':
+        return refusal('invalid_refresh_token');
+      case 'ended':
+        return endedRefusal('refresh_reuse');
+      case 'already_ended':
+        return this.reread(jtiHash);
+    }
+  }
+
+  private ended(token: UsedTokenInfo): ProblemException {
+    if (token.sessionRevokedAt === null || token.revokeReason === null) return refusal('invalid_refresh_token');
+    return endedRefusal(
+      sessionEndReason({
+        revokeReason: token.revokeReason,
+        revokedAt: unixSeconds(token.sessionRevokedAt),
+        authTime: unixSeconds(token.authTime),
+        lastUsedAt: unixSeconds(token.lastUsedAt),
+        idleMaxSeconds: token.idleMaxSeconds,
+        absMaxSeconds: token.absMaxSeconds,
+      }),
+    );
+  }
+
+  /** Another request ended the session between our read and our write: answer with its reason. */
+  private async reread(jtiHash: Buffer): Promise<ProblemException> {
+    const token = await this.repository.findByJtiHash(jtiHash);
+    return token ? this.ended(token) : refusal('invalid_refresh_token');
   }
 
   /**
@@ -107,11 +193,9 @@ export class RefreshService {
    * races) the whole session ends and an audit row says so; inside it, the request
    * is only refused.
    */
-  private async detectReuse(jtiHash: Buffer, claims: RefreshClaims, client: ClientInfo): Promise<void> {
-    const token = await this.repository.findByJtiHash(jtiHash);
-    if (!token || token.usedAt === null || token.sessionRevokedAt !== null || token.sessionId !== claims.sid) return;
-    const graceEndsAt = token.usedAt.getTime() + this.config.refreshReuseGraceSeconds * 1000;
-    if (this.clock.now().getTime() <= graceEndsAt) return;
+  private async detectReuse(token: UsedTokenInfo, client: ClientInfo): Promise<'inside_grace' | 'ended' | 'already_ended'> {
+    const graceEndsAt = (token.usedAt?.getTime() ?? 0) + this.config.refreshReuseGraceSeconds * 1000;
+    if (this.clock.now().getTime() <= graceEndsAt) return 'inside_grace';
     const ended = await this.transactions.run(async (manager, afterCommit) => {
       const ids = await this.sessions.revoke(
         manager,
@@ -128,11 +212,11 @@ export class RefreshService {
       });
       return true;
     });
-    if (ended) {
-      this.logger.warn(
-        { event: 'session.refresh_reuse_detected', sessionId: token.sessionId, accountId: token.accountId },
-        'refresh token reuse: session ended',
-      );
-    }
+    if (!ended) return 'already_ended';
+    this.logger.warn(
+      { event: 'session.refresh_reuse_detected', sessionId: token.sessionId, accountId: token.accountId },
+      'refresh token reuse: session ended',
+    );
+    return 'ended';
   }
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SESSION_END_REASONS, type SessionEndReason } from '@sessions/session-policy';
 import { PROBLEM_CODES, ProblemCode } from './problem';
 
 export class FieldErrorDto {
@@ -28,4 +29,15 @@ export class ProblemDto {
 
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Present with `validation_failed`.' })
   errors?: FieldErrorDto[];
+
+  @ApiPropertyOptional({
+    description:
+      'Present on a refused `POST /auth/refresh` whose token belonged to a session that has ended: why it ended. ' +
+      '`expired_idle` / `expired_absolute` come with the matching `session_expired_*` code, every other reason with ' +
+      '`invalid_refresh_token`. Absent when the token is unknown, forged or malformed.',
+    enum: SESSION_END_REASONS,
+    enumName: 'SessionEndReason',
+    example: 'signed_out_elsewhere',
+  })
+  reason?: SessionEndReason;
 }

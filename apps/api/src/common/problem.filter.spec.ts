@@ -19,6 +19,26 @@ describe('toProblem', () => {
     });
   });
 
+  it('renders the reason extension member of a refused refresh, and omits it otherwise', () => {
+    const refused = new ProblemException(
+      HttpStatus.UNAUTHORIZED,
+      'invalid_refresh_token',
+      'signed out',
+      undefined,
+      undefined,
+      'signed_out',
+    );
+    expect(toProblem(refused).body).toEqual({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'signed out',
+      code: 'invalid_refresh_token',
+      reason: 'signed_out',
+    });
+    expect(toProblem(new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid_refresh_token', 'x')).body).not.toHaveProperty('reason');
+  });
+
   it('maps framework exceptions to contract codes', () => {
     expect(toProblem(new NotFoundException()).body).toMatchObject({ status: 404, code: 'not_found' });
     expect(toProblem(new BadRequestException()).body).toMatchObject({ status: 400, code: 'malformed_request' });

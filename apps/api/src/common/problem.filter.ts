@@ -67,7 +67,7 @@ export function toProblem(exception: unknown): { body: ProblemBody; headers: Rec
   });
   if (exception instanceof ProblemException) {
     const status = exception.getStatus();
-    const extra = exception.errors ? { errors: exception.errors } : {};
+    const extra = { ...(exception.errors ? { errors: exception.errors } : {}), ...(exception.reason ? { reason: exception.reason } : {}) };
     return { body: make(status, exception.code, exception.message, extra), headers: exception.headers ?? {} };
   }
   if (exception instanceof ThrottlerException) {

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { SessionEndReason } from '@sessions/session-policy';
 
 /** Stable `code` values of the HTTP contract. Clients switch on these, never on `detail`. */
 export const PROBLEM_CODES = [
@@ -30,6 +31,8 @@ export interface ProblemBody {
   detail: string;
   code: ProblemCode;
   errors?: FieldError[];
+  /** Extension member of a refused refresh whose session ended: why it ended. */
+  reason?: SessionEndReason;
 }
 
 /** An error with a contract `code`; the global filter renders it as RFC 9457 problem+json. */
@@ -40,6 +43,7 @@ export class ProblemException extends HttpException {
     detail: string,
     readonly errors?: FieldError[],
     readonly headers?: Record<string, string>,
+    readonly reason?: SessionEndReason,
   ) {
     super(detail, status);
   }

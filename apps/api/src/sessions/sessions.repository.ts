@@ -46,6 +46,8 @@ export interface RevokeFilter {
   sessionId?: string;
   userId?: string;
   exceptSessionId?: string;
+  /** Spares every session of this user (the owner's "everyone except me"). */
+  exceptUserId?: string;
 }
 
 /**
@@ -120,6 +122,26 @@ export interface UsedTokenInfo {
   userId: string;
   usedAt: Date | null;
   sessionRevokedAt: Date | null;
+  /** Set exactly when `sessionRevokedAt` is. */
+  revokeReason: RevokeReason | null;
+  /** The session row's deadlines (what the sweeper judges by). */
+  authTime: Date;
+  lastUsedAt: Date;
+  idleMaxSeconds: number;
+  absMaxSeconds: number;
+}
+
+interface UsedTokenRow {
+  session_id: string;
+  account_id: string;
+  user_id: string;
+  used_at: Date | null;
+  revoked_at: Date | null;
+  revoke_reason: RevokeReason | null;
+  auth_time: Date;
+  last_used_at: Date;
+  idle_max_seconds: number;
+  abs_max_seconds: number;
 }
 
 /** The SQL of the session lifecycle. Every statement is scoped by account or by a secret hash. */
@@ -179,18 +201,32 @@ export class SessionsRepository {
     };
   }
 
-  /** Cold path after a refused rotation: was this a known, already-used token? */
+  /**
+   * Cold path after a refused rotation (and logout): the token's session, live or
+   * ended, with why it ended and its deadlines. Never on the happy path.
+   */
   async findByJtiHash(jtiHash: Buffer): Promise<UsedTokenInfo | null> {
-    const rows: { session_id: string; account_id: string; user_id: string; used_at: Date | null; revoked_at: Date | null }[] =
-      await this.dataSource.query(
-        `SELECT rt.session_id, rt.account_id, s.user_id, rt.used_at, s.revoked_at
-           FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
-          WHERE rt.jti_hash = $1`,
-        [jtiHash],
-      );
+    const rows: UsedTokenRow[] = await this.dataSource.query(
+      `SELECT rt.session_id, rt.account_id, s.user_id, rt.used_at, s.revoked_at, s.revoke_reason,
+              s.auth_time, s.last_used_at, s.idle_max_seconds, s.abs_max_seconds
+         FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+        WHERE rt.jti_hash = $1`,
+      [jtiHash],
+    );
     const row = rows[0];
     return row
-      ? { sessionId: row.session_id, accountId: row.account_id, userId: row.user_id, usedAt: row.used_at, sessionRevokedAt: row.revoked_at }
+      ? {
+          sessionId: row.session_id,
+          accountId: row.account_id,
+          userId: row.user_id,
+          usedAt: row.used_at,
+          sessionRevokedAt: row.revoked_at,
+          revokeReason: row.revoke_reason,
+          authTime: row.auth_time,
+          lastUsedAt: row.last_used_at,
+          idleMaxSeconds: Number(row.idle_max_seconds),
+          absMaxSeconds: Number(row.abs_max_seconds),
+        }
       : null;
   }
 
@@ -201,6 +237,7 @@ export class SessionsRepository {
     if (filter.sessionId !== undefined) where.push(`id = $${params.push(filter.sessionId)}`);
     if (filter.userId !== undefined) where.push(`user_id = $${params.push(filter.userId)}`);
     if (filter.exceptSessionId !== undefined) where.push(`id <> $${params.push(filter.exceptSessionId)}`);
+    if (filter.exceptUserId !== undefined) where.push(`user_id <> $${params.push(filter.exceptUserId)}`);
     const result: [{ id: string }[], number] = await manager.query(
       `UPDATE sessions SET revoked_at = $1, revoke_reason = $2 WHERE ${where.join(' AND ')} RETURNING id`,
       params,

@@ -26,6 +26,7 @@ export type { RevokeSessionsDto } from './models/revoke-sessions-dto';
 export type { Role } from './models/role';
 export type { SecurityPolicyDto } from './models/security-policy-dto';
 export type { SessionDto } from './models/session-dto';
+export type { SessionEndReason } from './models/session-end-reason';
 export type { SignupDto } from './models/signup-dto';
 export type { TokenResponseDto } from './models/token-response-dto';
 export type { UpdateMemberDto } from './models/update-member-dto';

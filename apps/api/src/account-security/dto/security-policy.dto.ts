@@ -134,7 +134,10 @@ export class RevokeSessionsDto {
     enum: REVOKE_SCOPES,
     enumName: 'RevokeScope',
     default: 'all',
-    description: "`all` ends every session of the account, the caller's included; `others` keeps the caller's current session.",
+    description:
+      "`all` ends every live session of the account, the caller's included. `others` ends every live session of every other " +
+      "user of the account and keeps all of the caller's own sessions (every device): sign everyone else out without signing " +
+      'yourself out. To end only your own other devices, use `POST /api/me/sessions/revoke-others`.',
   })
   @ValidateIf((_object: object, value: unknown) => value !== undefined)
   @IsIn(REVOKE_SCOPES, { message: `scope must be one of ${REVOKE_SCOPES.join(', ')}` })

@@ -3,7 +3,7 @@
 
 
 /**
- * `all` ends every session of the account, the caller's included; `others` keeps the caller's current session.
+ * `all` ends every live session of the account, the caller's included. `others` ends every live session of every other user of the account and keeps all of the caller's own sessions (every device): sign everyone else out without signing yourself out. To end only your own other devices, use `POST /api/me/sessions/revoke-others`.
  */
 export type RevokeScope = 'all' | 'others';
 
