@@ -6,6 +6,7 @@ const notice = (page: Page) => page.locator('.notice');
 const expiryNotice = (page: Page) => page.locator('.notice--warn');
 
 test('the sign-in page explains the generic reason and each specific one, and nothing for an unknown one', async ({ page }) => {
+  test.slow(); // a dozen page loads on a shared two-core machine
   const reasons: [string, string][] = [
     ['session_expired', 'Your session has ended. Sign in again to continue.'],
     ['session_expired_idle', 'inactive for too long'],
