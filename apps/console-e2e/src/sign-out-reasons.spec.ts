@@ -50,7 +50,7 @@ test('a device signed out from another of its user’s devices, then reloaded, s
   await screenshot(page, '16-login-signed-out-elsewhere');
 });
 
-test("a member signed out by the owner, then by a password change, is told each time after a reload", async ({ page }) => {
+test('a member signed out by the owner, then by a password change, is told each time after a reload', async ({ page }) => {
   const owner = await signUp('by-owner');
   const member = await addMember(owner.accessToken);
 

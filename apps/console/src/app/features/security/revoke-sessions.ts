@@ -49,7 +49,9 @@ function sessions(count: number): string {
         @if (othersSignedIn()) {
           <button matButton="outlined" (click)="revoke('others')" [disabled]="busy() || leaving()">Sign out everyone except me</button>
         }
-        <button matButton="filled" class="danger" (click)="revoke('all')" [disabled]="busy() || leaving()">Sign out everyone, including me</button>
+        <button matButton="filled" class="danger" (click)="revoke('all')" [disabled]="busy() || leaving()">
+          Sign out everyone, including me
+        </button>
       </mat-card-actions>
     </mat-card>
   `,
