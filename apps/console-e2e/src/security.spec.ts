@@ -3,6 +3,7 @@ import { signUp } from './support/api';
 import { screenshot, signInThroughUi } from './support/ui';
 
 test('the owner switches presets, is stopped by the bounds, and saves a custom policy that persists', async ({ page }) => {
+  test.slow(); // ran close to 30 s on the shared two-core machine
   const owner = await signUp('policy');
   await signInThroughUi(page, owner.email, owner.password);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Session policy' }).click();
