@@ -131,6 +131,31 @@ describe('why a session ended: refused refreshes carry the reason (real PostgreS
     });
   });
 
+  describe('concurrency', () => {
+    it('20 parallel presentations of one idle-expired token all answer session_expired_idle (real sockets)', async () => {
+      const owner = await signupOwner(t);
+      await setPolicy(owner.accountId, 15, 60);
+      const tokens = await login(t, owner.email, owner.password);
+      t.clock.advance(15 * 60);
+      await t.app.listen(0, '127.0.0.1');
+      const url = `${await t.app.getUrl()}/api/auth/refresh`.replace('[::1]', '127.0.0.1');
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ refresh_token: tokens.refresh_token }),
+          }),
+        ),
+      );
+      const bodies = await Promise.all(responses.map((r) => r.json() as Promise<{ code: string; reason?: string }>));
+      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(401));
+      expect(new Set(bodies.map((b) => `${b.code}/${b.reason}`))).toEqual(new Set(['session_expired_idle/expired_idle']));
+      expect(await storedReason(tokens)).toBe('expired_idle');
+      expect(await reuseEvents(owner.accountId)).toHaveLength(0);
+    });
+  });
+
   describe('every other ending answers invalid_refresh_token with its reason', () => {
     it('logout → signed_out, on every later presentation', async () => {
       const owner = await signupOwner(t);
