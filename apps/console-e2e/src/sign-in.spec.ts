@@ -71,10 +71,10 @@ test('a session ended from another device sends the browser to the sign-in page 
   const phone = await signInElsewhere(owner.email, owner.password);
   expect(await revokeOtherSessions(phone)).toBeGreaterThanOrEqual(1);
 
-  // The next call is refused (401), the refresh too (invalid_refresh_token): signed out, with why.
+  // The next call is refused (401), the refresh too (reason `signed_out_elsewhere`): signed out, with why.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Session policy' }).click();
-  await expect(page).toHaveURL(/\/login\?reason=invalid_refresh_token/);
-  await expect(page.getByText('Your session is no longer valid')).toBeVisible();
+  await expect(page).toHaveURL(/\/login\?reason=signed_out_elsewhere/);
+  await expect(page.getByText('You were signed out from another device.')).toBeVisible();
   await screenshot(page, '14-session-revoked');
 });
 

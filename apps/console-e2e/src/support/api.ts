@@ -80,3 +80,29 @@ export async function sessionCount(token: string): Promise<number> {
 export async function revokeOtherSessions(token: string): Promise<number> {
   return (await call<{ revoked_count: number }>('POST', '/api/me/sessions/revoke-others', undefined, { token })).revoked_count;
 }
+
+export interface Member {
+  id: string;
+  email: string;
+  password: string;
+  name: string;
+}
+
+/** The owner adds a member (an engineer unless told otherwise) to their account. */
+export async function addMember(ownerToken: string, name = 'Sam Member', role: DemoUser['role'] = 'engineer'): Promise<Member> {
+  const id = randomUUID().slice(0, 8);
+  const member = { email: `member-${id}@example.test`, password: `pw-${randomUUID()}`, name };
+  const created = await call<{ id: string }>('POST', '/api/accounts/me/members', { ...member, role }, { token: ownerToken });
+  return { ...member, id: created.id };
+}
+
+/** The owner's bulk sign-out, as a script would call it. */
+export async function revokeAccountSessions(ownerToken: string, scope: 'all' | 'others'): Promise<number> {
+  return (await call<{ revoked_count: number }>('POST', '/api/accounts/me/security/revoke-sessions', { scope }, { token: ownerToken }))
+    .revoked_count;
+}
+
+/** Changes the password from "another device"; the user's other sessions end. */
+export async function changePassword(token: string, currentPassword: string, newPassword: string): Promise<void> {
+  await call('POST', '/api/auth/password', { current_password: currentPassword, new_password: newPassword }, { token });
+}

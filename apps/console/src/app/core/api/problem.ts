@@ -8,6 +8,8 @@ export interface Problem {
   /** A sentence fit for a snack-bar. */
   detail: string;
   errors: FieldErrorDto[];
+  /** The `reason` extension member of a refused refresh: why the session ended. */
+  reason: string | null;
 }
 
 const OFFLINE = "Can't reach the server. Check your connection and try again.";
@@ -21,10 +23,10 @@ const UNEXPECTED = 'Something went wrong. Please try again.';
  */
 export function problemOf(error: unknown): Problem {
   if (!(error instanceof HttpErrorResponse)) {
-    return { status: 0, code: null, detail: UNEXPECTED, errors: [] };
+    return { status: 0, code: null, detail: UNEXPECTED, errors: [], reason: null };
   }
   if (error.status === 0) {
-    return { status: 0, code: null, detail: OFFLINE, errors: [] };
+    return { status: 0, code: null, detail: OFFLINE, errors: [], reason: null };
   }
   const body = parseBody(error.error);
   return {
@@ -32,6 +34,7 @@ export function problemOf(error: unknown): Problem {
     code: typeof body?.['code'] === 'string' ? (body['code'] as ProblemCode) : null,
     detail: typeof body?.['detail'] === 'string' && body['detail'] ? body['detail'] : UNEXPECTED,
     errors: Array.isArray(body?.['errors']) ? (body['errors'] as FieldErrorDto[]) : [],
+    reason: typeof body?.['reason'] === 'string' ? body['reason'] : null,
   };
 }
 

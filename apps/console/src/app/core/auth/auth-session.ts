@@ -2,11 +2,10 @@ import { Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
 import { Api, authLoginJson, authLogout, authMe } from '@sessions/api-client';
-import { isRefreshRefusal } from '@sessions/session-policy';
 import { firstValueFrom } from 'rxjs';
 import { problemOf } from '../api/problem';
 import { AuthState } from './auth-state';
-import type { SignOutReason } from './sign-out-reason';
+import { refusalSignOutReason, type SignOutReason } from './sign-out-reason';
 import { TokenRefreshCoordinator, type AuthBroadcast } from './token-refresh-coordinator';
 
 /** Signing in, restoring a session on reload, and every way of signing out. */
@@ -19,6 +18,8 @@ export class AuthSession {
   private readonly reason = signal<SignOutReason | null>(null);
   /** Several refused calls at once must end the session once. */
   private signingOut = false;
+  /** Set while {@link signOutSoon} waits: nothing else may end the session with another reason meanwhile. */
+  private pending: SignOutReason | null = null;
 
   /** Why the last session ended, for the sign-in page to explain. */
   readonly lastSignOutReason = this.reason.asReadonly();
@@ -46,16 +47,20 @@ export class AuthSession {
       await this.loadUser();
     } catch (error) {
       this.state.clear();
-      const code = problemOf(error).code;
-      // No cookie at all also answers `invalid_refresh_token`: only expiry is news.
-      if (code === 'session_expired_idle' || code === 'session_expired_absolute') {
-        this.reason.set(code);
+      const problem = problemOf(error);
+      // No cookie at all also answers a bare `invalid_refresh_token`: only a session that ended is news.
+      const reason = refusalSignOutReason(problem.code, problem.reason, 'ignore');
+      if (reason) {
+        this.reason.set(reason);
       }
     }
   }
 
-  /** Ends this browser's session on the server, then everywhere in this browser. */
-  async signOut(reason: SignOutReason = 'signed_out'): Promise<void> {
+  /**
+   * Ends this browser's session on the server, then everywhere in this browser.
+   * `next` is where signing in again should lead back to.
+   */
+  async signOut(reason: SignOutReason = 'signed_out', next?: string): Promise<void> {
     if (this.signingOut) {
       return;
     }
@@ -67,14 +72,26 @@ export class AuthSession {
     } finally {
       this.signingOut = false;
     }
-    this.endLocally(reason, true);
+    this.endLocally(reason, true, next);
+  }
+
+  /**
+   * Signs out after `delayMs`, so that a message about what just happened can
+   * be read first. Meanwhile refused calls (the session may already be over on
+   * the server) and other tabs do not pre-empt it with a reason of their own.
+   */
+  async signOutSoon(reason: SignOutReason, delayMs: number): Promise<void> {
+    this.pending = reason;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await this.signOut(reason);
   }
 
   /** After a refresh the server refused: explain why when it is one of the refusal codes. */
   expire(error: unknown): void {
-    const code = problemOf(error).code;
-    if (isRefreshRefusal(code) && this.state.accessToken() !== null) {
-      void this.signOut(code);
+    const problem = problemOf(error);
+    const reason = refusalSignOutReason(problem.code, problem.reason, 'explain');
+    if (reason && this.pending === null && this.state.accessToken() !== null) {
+      void this.signOut(reason);
     }
   }
 
@@ -82,15 +99,16 @@ export class AuthSession {
     this.state.setUser(await firstValueFrom(this.api.invoke(authMe)));
   }
 
-  private endLocally(reason: SignOutReason, tellOtherTabs: boolean): void {
+  private endLocally(reason: SignOutReason, tellOtherTabs: boolean, next?: string): void {
     const wasSignedIn = this.state.accessToken() !== null;
+    this.pending = null;
     this.state.clear();
     this.reason.set(reason);
     if (tellOtherTabs) {
       this.coordinator.announceSignedOut(reason);
     }
     if (wasSignedIn || tellOtherTabs) {
-      void this.router.navigate(['/login'], { queryParams: { reason } });
+      void this.router.navigate(['/login'], { queryParams: { reason, next } });
     }
   }
 
@@ -109,7 +127,7 @@ export class AuthSession {
         }
         return;
       case 'signed-out':
-        if (this.state.accessToken() !== null) {
+        if (this.state.accessToken() !== null && this.pending === null) {
           this.endLocally(message.reason, false);
         }
         return;

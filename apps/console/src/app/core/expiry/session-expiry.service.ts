@@ -1,19 +1,26 @@
-import { DestroyRef, Injectable, effect, inject, untracked } from '@angular/core';
-import { MatSnackBar, type MatSnackBarRef, type TextOnlySnackBar } from '@angular/material/snack-bar';
-import { expiryWarning, type SessionDeadlines } from '@sessions/session-policy';
+import { DestroyRef, Injectable, effect, inject, signal, untracked, type WritableSignal } from '@angular/core';
+import { MatSnackBar, type MatSnackBarRef } from '@angular/material/snack-bar';
+import { Router } from '@angular/router';
+import { expiryWarning, type ExpiryReason, type SessionDeadlines } from '@sessions/session-policy';
 import { AuthSession } from '../auth/auth-session';
 import { AuthState } from '../auth/auth-state';
 import { TokenRefreshCoordinator } from '../auth/token-refresh-coordinator';
+import { ExpiryToast, type ExpiryToastData } from './expiry-toast';
 
 /** How often the deadlines are looked at besides each token answer. */
 export const EXPIRY_CHECK_INTERVAL_MS = 30_000;
 
-interface Toast {
-  /** Identifies the text, so an unchanged toast is not reopened every tick. */
-  key: string;
-  message: string;
-  action: string;
-  onAction: () => void;
+/**
+ * Deadlines are re-measured against the server's clock on every token answer
+ * (see `clientDeadlines`), so the same server deadline can move by the
+ * network's jitter. Closer than this, two deadlines are the same one.
+ */
+const SAME_DEADLINE_SECONDS = 5;
+
+/** Which deadline a notice is about: a notice closed for it stays closed. */
+interface NoticeFor {
+  reason: ExpiryReason;
+  deadline: number;
 }
 
 /**
@@ -22,8 +29,12 @@ interface Toast {
  * Every 30 s and on each token answer it classifies the time left with
  * `expiryWarning` (`none | soon | now`, `idle | absolute`):
  * - idle and soon: a countdown with "Stay signed in", which refreshes;
- * - absolute and soon: the time the session ends (refreshing cannot help);
+ * - absolute and soon: the time the session ends, with "Sign in now"
+ *   (refreshing cannot move that deadline, a new sign-in can);
  * - now: sign out, telling the sign-in page why.
+ *
+ * Both notices can be dismissed; a dismissed one stays closed for the same
+ * deadline, and a new deadline (after a refresh) may warn again.
  *
  * Provided by the signed-in shell, so it lives exactly as long as a session.
  */
@@ -33,9 +44,9 @@ export class SessionExpiryService {
   private readonly session = inject(AuthSession);
   private readonly coordinator = inject(TokenRefreshCoordinator);
   private readonly snackBar = inject(MatSnackBar);
-  private toast: { key: string; ref: MatSnackBarRef<TextOnlySnackBar> } | null = null;
-  /** The absolute deadline whose warning the user acknowledged. */
-  private acknowledgedAbsolute: number | null = null;
+  private readonly router = inject(Router);
+  private toast: (NoticeFor & { ref: MatSnackBarRef<ExpiryToast>; message: WritableSignal<string> }) | null = null;
+  private dismissed: NoticeFor | null = null;
 
   constructor() {
     const timer = setInterval(() => this.check(), EXPIRY_CHECK_INTERVAL_MS);
@@ -45,81 +56,92 @@ export class SessionExpiryService {
     });
     inject(DestroyRef).onDestroy(() => {
       clearInterval(timer);
-      this.dismiss();
+      this.close();
     });
   }
 
   private check(deadlines: SessionDeadlines | null = this.state.deadlines()): void {
     if (!deadlines) {
-      this.dismiss();
+      this.close();
       return;
     }
     const now = Date.now() / 1000;
     const warning = expiryWarning(deadlines, now);
     switch (warning.state) {
       case 'none':
-        this.dismiss();
+        this.close();
         return;
       case 'now':
-        this.dismiss();
+        this.close();
         void this.session.signOut(warning.reason === 'absolute' ? 'session_expired_absolute' : 'session_expired_idle');
         return;
       case 'soon':
         if (warning.reason === 'absolute') {
-          this.show(this.absoluteToast(deadlines.absoluteExpiresAt));
+          this.show({ reason: 'absolute', deadline: deadlines.absoluteExpiresAt }, absoluteMessage(deadlines.absoluteExpiresAt));
         } else {
-          this.show(this.idleToast(deadlines.idleExpiresAt - now));
+          this.show({ reason: 'idle', deadline: deadlines.idleExpiresAt }, idleMessage(deadlines.idleExpiresAt - now));
         }
         return;
     }
   }
 
-  private idleToast(secondsLeft: number): Toast {
-    const minutes = Math.max(1, Math.ceil(secondsLeft / 60));
-    return {
-      key: `idle:${minutes}`,
-      message: `Your session ends in ${minutes} min (inactivity)`,
-      action: 'Stay signed in',
-      onAction: () => {
-        this.coordinator.refresh().catch((error: unknown) => this.session.expire(error));
-      },
-    };
-  }
-
-  private absoluteToast(absoluteExpiresAt: number): Toast | null {
-    if (this.acknowledgedAbsolute === absoluteExpiresAt) {
-      return null;
-    }
-    const time = new Date(absoluteExpiresAt * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
-    return {
-      key: `absolute:${absoluteExpiresAt}`,
-      message: `Your session reaches its maximum length at ${time} — sign in again to continue`,
-      action: 'OK',
-      onAction: () => (this.acknowledgedAbsolute = absoluteExpiresAt),
-    };
-  }
-
-  private show(toast: Toast | null): void {
-    if (!toast) {
-      this.dismiss();
+  private show(notice: NoticeFor, message: string): void {
+    if (this.dismissed && same(this.dismissed, notice)) {
+      this.close();
       return;
     }
-    if (this.toast?.key === toast.key) {
+    if (this.toast && same(this.toast, notice)) {
+      this.toast.message.set(message);
       return;
     }
-    const ref = this.snackBar.open(toast.message, toast.action, { politeness: 'assertive' });
-    ref.onAction().subscribe(() => toast.onAction());
+    this.close();
+    const text = signal(message);
+    const data: ExpiryToastData =
+      notice.reason === 'idle'
+        ? { message: text, action: 'Stay signed in', onAction: () => this.staySignedIn(), onDismiss: () => this.dismiss(notice) }
+        : { message: text, action: 'Sign in now', onAction: () => this.signInNow(), onDismiss: () => this.dismiss(notice) };
+    const ref = this.snackBar.openFromComponent(ExpiryToast, { data, politeness: 'assertive' });
     ref.afterDismissed().subscribe(() => {
       if (this.toast?.ref === ref) {
         this.toast = null;
       }
     });
-    this.toast = { key: toast.key, ref };
+    this.toast = { ...notice, ref, message: text };
   }
 
-  private dismiss(): void {
+  private staySignedIn(): void {
+    this.close();
+    this.coordinator.refresh().catch((error: unknown) => this.session.expire(error));
+  }
+
+  /** Ends the session now so that signing in again starts a new one; back here afterwards. */
+  private signInNow(): void {
+    this.close();
+    void this.session.signOut('sign_in_again', this.router.url);
+  }
+
+  private dismiss(notice: NoticeFor): void {
+    this.dismissed = notice;
+    this.close();
+  }
+
+  private close(): void {
     const ref = this.toast?.ref;
     this.toast = null;
     ref?.dismiss();
   }
+}
+
+function same(a: NoticeFor, b: NoticeFor): boolean {
+  return a.reason === b.reason && Math.abs(a.deadline - b.deadline) < SAME_DEADLINE_SECONDS;
+}
+
+function idleMessage(secondsLeft: number): string {
+  const minutes = Math.max(1, Math.ceil(secondsLeft / 60));
+  return `Your session ends in ${minutes} min (inactivity)`;
+}
+
+function absoluteMessage(absoluteExpiresAt: number): string {
+  const time = new Date(absoluteExpiresAt * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+  return `Your session reaches its maximum length at ${time} — sign in again to continue`;
 }

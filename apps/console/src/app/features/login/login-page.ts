@@ -9,7 +9,7 @@ import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { Router } from '@angular/router';
 import { problemOf } from '../../core/api/problem';
 import { AuthSession } from '../../core/auth/auth-session';
-import { parseSignOutReason, signOutMessage } from '../../core/auth/sign-out-reason';
+import { parseSignOutReason, signOutNotice } from '../../core/auth/sign-out-reason';
 
 @Component({
   selector: 'app-login-page',
@@ -43,7 +43,7 @@ export class LoginPage {
   protected readonly showPassword = signal(false);
   protected readonly notice = computed(() => {
     const reason = parseSignOutReason(this.reason());
-    return reason ? { text: signOutMessage(reason), expired: reason !== 'signed_out' && reason !== 'signed_out_everywhere' } : null;
+    return reason ? signOutNotice(reason) : null;
   });
 
   protected async submit(): Promise<void> {

@@ -1,8 +1,9 @@
-import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { ActiveUserDto } from '@sessions/api-client';
+import { AuthState } from '../../core/auth/auth-state';
 import { DateTimePipe, RelativeTimePipe } from '../../shared/format.pipes';
 import { injectNow } from '../../shared/now';
 
@@ -17,14 +18,18 @@ import { injectNow } from '../../shared/now';
         <mat-card-title><h2>Active users</h2></mat-card-title>
         <mat-card-subtitle>People in your account who are signed in somewhere right now.</mat-card-subtitle>
       </mat-card-header>
-      @if (users().length === 0) {
-        <p class="empty">Nobody is signed in.</p>
-      } @else {
+      <p class="count" role="status">{{ summary() }}</p>
+      @if (users().length > 0) {
         <div class="scroll">
           <table mat-table [dataSource]="users()" aria-label="Active users">
             <ng-container matColumnDef="name">
               <th mat-header-cell *matHeaderCellDef>Name</th>
-              <td mat-cell *matCellDef="let user">{{ user.name }}</td>
+              <td mat-cell *matCellDef="let user">
+                {{ user.name }}
+                @if (user.user_id === myId()) {
+                  <span class="you">(you)</span>
+                }
+              </td>
             </ng-container>
             <ng-container matColumnDef="email">
               <th mat-header-cell *matHeaderCellDef>Email</th>
@@ -61,15 +66,28 @@ import { injectNow } from '../../shared/now';
       min-width: 480px;
       background: transparent;
     }
-    .empty {
-      padding: 16px;
+    .count {
+      padding: 16px 16px 0;
       margin: 0;
+      font: var(--mat-sys-title-medium);
+    }
+    .you {
       color: var(--mat-sys-on-surface-variant);
     }
   `,
 })
 export class ActiveUsers {
   readonly users = input.required<ActiveUserDto[]>();
+  private readonly auth = inject(AuthState);
+  protected readonly myId = computed(() => this.auth.user()?.id ?? null);
+  protected readonly summary = computed(() => peopleSignedIn(this.users().length));
   protected readonly columns = ['name', 'email', 'last'];
   protected readonly now = injectNow();
+}
+
+export function peopleSignedIn(count: number): string {
+  if (count === 0) {
+    return 'Nobody is signed in.';
+  }
+  return count === 1 ? '1 person is signed in.' : `${count} people are signed in.`;
 }

@@ -12,6 +12,8 @@ import {
   POLICY_PRESETS,
   STANDARD_PRESET,
   presetOverrides,
+  resolvePolicy,
+  type EffectivePolicy,
   type PolicyBounds,
   type PolicyOverrides,
   type PolicyPreset,
@@ -54,6 +56,8 @@ export class PolicyForm {
   protected readonly saving = signal(false);
   /** Set from the policy input; null until it arrives (validators run from construction on). */
   private readonly bounds = signal<PolicyBounds | null>(null);
+  /** The owner's Custom numbers, kept while another preset is shown in the (then disabled) fields. */
+  private customDraft: { idle: number | null; absolute: number | null } = { idle: null, absolute: null };
   protected readonly idleHint = computed(() => rangeHint(this.policy().idle_minutes_min, this.policy().idle_minutes_max));
   protected readonly absoluteHint = computed(() => rangeHint(this.policy().absolute_minutes_min, this.policy().absolute_minutes_max));
 
@@ -95,7 +99,11 @@ export class PolicyForm {
   }
 
   protected choose(preset: PolicyPreset): void {
+    if (this.preset() === 'custom') {
+      this.customDraft = this.form.getRawValue();
+    }
     this.preset.set(preset);
+    this.showPreset();
   }
 
   protected save(): void {
@@ -120,7 +128,22 @@ export class PolicyForm {
   private reset(policy: SecurityPolicyDto): void {
     this.bounds.set(boundsOf(policy));
     this.preset.set(policy.preset);
-    this.form.reset({ idle: policy.effective_idle_minutes, absolute: policy.effective_absolute_minutes });
+    this.customDraft = { idle: policy.effective_idle_minutes, absolute: policy.effective_absolute_minutes };
+    this.showPreset();
+  }
+
+  /** Custom: the owner's numbers, editable. Strict or Standard: what that preset means, read-only. */
+  private showPreset(): void {
+    const preset = this.preset();
+    if (preset === 'custom') {
+      this.form.reset(this.customDraft);
+      this.form.enable();
+      return;
+    }
+    const bounds = this.bounds();
+    const shown: EffectivePolicy | null = bounds ? resolvePolicy(presetOverrides(preset), bounds) : null;
+    this.form.reset({ idle: shown?.idleMinutes ?? null, absolute: shown?.absoluteMinutes ?? null });
+    this.form.disable();
   }
 
   /** Maps a 422 `errors[]` onto the inputs; anything else goes to a snack-bar. */
@@ -131,7 +154,11 @@ export class PolicyForm {
     for (const fieldError of problem.errors) {
       const control = fieldError.field === 'idle_minutes' || fieldError.field === 'absolute_minutes' ? controls[fieldError.field] : null;
       if (control) {
-        this.preset.set('custom');
+        if (this.preset() !== 'custom') {
+          // A preset the operator's bounds refuse: show its numbers as Custom ones to fix.
+          this.customDraft = this.form.getRawValue();
+          this.choose('custom');
+        }
         control.setErrors({ server: fieldError.message });
         control.markAsTouched();
         mapped = true;

@@ -33,14 +33,29 @@ export function policyFieldValidator(field: PolicyField, bounds: () => PolicyBou
     }
     const idleMinutes = group.get('idle')?.value as number | null;
     const absoluteMinutes = group.get('absolute')?.value as number | null;
+    const other = field === 'idle_minutes' ? absoluteMinutes : idleMinutes;
+    if (other === null || (other as unknown) === '') {
+      // The empty field has its own error; comparing with the operator default instead
+      // would put a second, confusing error on this one.
+      return inRange(field, control.value as number, b) ? null : { policy: friendly(field, control.value as number, b) };
+    }
     const violation = validatePolicy({ idleMinutes, absoluteMinutes }, b).find((v) => v.field === field);
     return violation ? { policy: friendly(field, control.value as number, b) } : null;
   };
 }
 
+function rangeOf(field: PolicyField, b: PolicyBounds): [number, number] {
+  return field === 'idle_minutes' ? [b.idleMinutesMin, b.idleMinutesMax] : [b.absoluteMinutesMin, b.absoluteMinutesMax];
+}
+
+function inRange(field: PolicyField, value: number, b: PolicyBounds): boolean {
+  const [min, max] = rangeOf(field, b);
+  return Number.isInteger(value) && value >= min && value <= max;
+}
+
 function friendly(field: PolicyField, value: number, b: PolicyBounds): string {
-  const [min, max] = field === 'idle_minutes' ? [b.idleMinutesMin, b.idleMinutesMax] : [b.absoluteMinutesMin, b.absoluteMinutesMax];
-  if (!Number.isInteger(value) || value < min || value > max) {
+  const [min, max] = rangeOf(field, b);
+  if (!inRange(field, value, b)) {
     return `Enter whole minutes from ${min} to ${max} (${humanDuration(min)} to ${humanDuration(max)}).`;
   }
   return field === 'idle_minutes'

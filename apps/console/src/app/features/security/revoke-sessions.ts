@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, input, output, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -10,16 +10,21 @@ import { AuthSession } from '../../core/auth/auth-session';
 import { Notifier } from '../../core/ui/notifier';
 import { openConfirm, type ConfirmDialogData } from '../../shared/confirm-dialog';
 
+/** How long the result of "everyone, including me" stays readable before this browser signs out. */
+export const SIGN_OUT_PAUSE_MS = 1500;
+
 const CONFIRM: Record<RevokeScope, ConfirmDialogData> = {
   others: {
-    title: 'Sign out everyone else?',
-    message: 'Every session in your account ends except this one. Everyone else has to sign in again.',
+    title: 'Sign out everyone except you?',
+    message:
+      'Everyone else in your account is signed out on every device and has to sign in again. You stay signed in on all your devices.',
     confirmLabel: 'Sign out everyone else',
     destructive: true,
   },
   all: {
-    title: 'Sign out everyone?',
-    message: 'Every session in your account ends, including yours. Use this when you suspect an account was compromised.',
+    title: 'Sign out everyone, including you?',
+    message:
+      'Every session in your account ends, yours too on every device, and everyone has to sign in again. Use this when you suspect an account was compromised.',
     confirmLabel: 'Sign out everyone',
     destructive: true,
   },
@@ -41,8 +46,12 @@ function sessions(count: number): string {
         <mat-card-subtitle>End sessions across your whole account, for example after a lost laptop.</mat-card-subtitle>
       </mat-card-header>
       <mat-card-actions class="actions">
-        <button matButton="outlined" (click)="revoke('others')" [disabled]="busy()">Sign out everyone else</button>
-        <button matButton="filled" class="danger" (click)="revoke('all')" [disabled]="busy()">Sign out everyone</button>
+        @if (othersSignedIn()) {
+          <button matButton="outlined" (click)="revoke('others')" [disabled]="busy() || leaving()">Sign out everyone except me</button>
+        }
+        <button matButton="filled" class="danger" (click)="revoke('all')" [disabled]="busy() || leaving()">
+          Sign out everyone, including me
+        </button>
       </mat-card-actions>
     </mat-card>
   `,
@@ -73,9 +82,13 @@ export class RevokeSessions {
   private readonly session = inject(AuthSession);
   private readonly destroyRef = inject(DestroyRef);
 
+  /** Whether anyone but the caller is signed in: otherwise "everyone except me" has nothing to do. */
+  readonly othersSignedIn = input.required<boolean>();
   /** Emitted after others were signed out, so the page can reload its lists. */
   readonly revoked = output<number>();
   protected readonly busy = signal(false);
+  /** Signed out everyone, this browser's sign-out is pending: nothing more to do here. */
+  protected readonly leaving = signal(false);
 
   protected revoke(scope: RevokeScope): void {
     openConfirm(this.dialog, CONFIRM[scope] satisfies ConfirmDialogData)
@@ -91,10 +104,16 @@ export class RevokeSessions {
         next: ({ revoked_count }) => {
           if (scope === 'all') {
             this.notifier.info(`Signed out ${sessions(revoked_count)}, including yours.`);
-            void this.session.signOut('signed_out_everywhere');
+            // This session is already over on the server; sign out here once the message could be read.
+            this.leaving.set(true);
+            void this.session.signOutSoon('signed_out_everywhere', SIGN_OUT_PAUSE_MS);
             return;
           }
-          this.notifier.info(revoked_count === 0 ? 'Nobody else was signed in.' : `Signed out ${sessions(revoked_count)}.`);
+          this.notifier.info(
+            revoked_count === 0
+              ? 'Nobody else was signed in.'
+              : `Signed out ${sessions(revoked_count)} of other people. You're still signed in on all your devices.`,
+          );
           this.revoked.emit(revoked_count);
         },
         error: (error: unknown) => this.notifier.error(error),

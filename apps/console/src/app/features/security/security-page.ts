@@ -1,7 +1,8 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Api, accountSecurityGet, type SecurityPolicyDto } from '@sessions/api-client';
 import { problemOf } from '../../core/api/problem';
+import { AuthState } from '../../core/auth/auth-state';
 import { LoadState } from '../../shared/load-state';
 import { PageHeader } from '../../shared/page-header';
 import { ActiveUsers } from './active-users';
@@ -22,7 +23,7 @@ import { RevokeSessions } from './revoke-sessions';
       <div class="stack">
         <app-policy-form [policy]="policy" (saved)="this.policy.set($event)" />
         <app-active-users [users]="policy.active_users" />
-        <app-revoke-sessions (revoked)="load()" />
+        <app-revoke-sessions [othersSignedIn]="othersSignedIn()" (revoked)="load()" />
       </div>
     } @else {
       <app-load-state label="Loading the session policy…" [error]="loadError()" (retry)="load()" />
@@ -42,6 +43,11 @@ export class SecurityPage {
 
   protected readonly policy = signal<SecurityPolicyDto | null>(null);
   protected readonly loadError = signal<string | null>(null);
+  private readonly auth = inject(AuthState);
+  protected readonly othersSignedIn = computed(() => {
+    const me = this.auth.user()?.id;
+    return (this.policy()?.active_users ?? []).some((user) => user.user_id !== me);
+  });
 
   constructor() {
     this.load();
