@@ -58,24 +58,43 @@ describe('account security (real PostgreSQL, through HTTP)', () => {
         absolute_minutes_max: 129600,
         preset: 'strict',
       });
-      const users = response.body.active_users as { user_id: string; name: string; email: string; last_login_at: string }[];
+      const users = response.body.active_users as {
+        user_id: string;
+        name: string;
+        email: string;
+        last_login_at: string;
+        session_count: number;
+      }[];
       expect(users.map((u) => u.user_id)).toEqual([engineer.id, owner.id]); // most recent sign-in first
-      expect(users[1]).toEqual({ user_id: owner.id, name: 'Owner', email: owner.email, last_login_at: expect.any(String) });
+      expect(users[1]).toEqual({
+        user_id: owner.id,
+        name: 'Owner',
+        email: owner.email,
+        last_login_at: expect.any(String),
+        session_count: 1,
+      });
       expect(Number.isNaN(Date.parse(users[1].last_login_at))).toBe(false);
       expect(users.map((u) => u.user_id)).not.toContain(stranger.id);
     });
 
-    it('lists each signed-in user once, ordered by their latest sign-in', async () => {
+    it('lists each signed-in user once with their number of devices, ordered by their latest sign-in', async () => {
       const owner = await signupOwner(t);
       t.clock.advance(60);
       const admin = await addMember(t, owner, 'admin');
+      const ended = await login(t, admin.email, admin.password);
+      await t.post('/api/auth/logout', { refresh_token: ended.refresh_token }); // ended sessions do not count
       t.clock.advance(60);
       await login(t, owner.email, owner.password); // the owner now has two live sessions
+      await login(t, owner.email, owner.password); // … and three
 
       const response = await getPolicy(owner);
 
       expect(response.status).toBe(200);
-      expect(response.body.active_users.map((u: { user_id: string }) => u.user_id)).toEqual([owner.id, admin.id]);
+      const users = response.body.active_users as { user_id: string; session_count: number }[];
+      expect(users.map((u) => [u.user_id, u.session_count])).toEqual([
+        [owner.id, 3],
+        [admin.id, 1],
+      ]);
     });
 
     it('leaves out users whose sessions are past their idle deadline', async () => {

@@ -34,6 +34,9 @@ test('"everyone except me" keeps all the owner’s devices; "everyone, including
   const table = page.getByRole('table', { name: 'Active users' });
   await expect(table.getByRole('row').filter({ hasText: member.email })).not.toContainText('(you)');
   await expect(table.getByRole('row').filter({ hasText: owner.email })).toContainText('(you)');
+  // signup, the phone and this browser: three devices; the member's laptop: one
+  await expect(table.getByRole('row').filter({ hasText: owner.email })).toContainText('3 devices');
+  await expect(table.getByRole('row').filter({ hasText: member.email })).toContainText('1 device');
   await screenshot(page, '18-active-users-two');
 
   // The dialog says what happens, and Cancel changes nothing.

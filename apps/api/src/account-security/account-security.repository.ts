@@ -8,25 +8,25 @@ export interface ActiveUserRow {
   name: string;
   email: string;
   lastLoginAt: Date | null;
+  /** Live sessions (signed-in devices) of the user. */
+  sessionCount: number;
 }
 
 /**
- * Users of one account with at least one live session: not revoked and inside both
- * deadlines of its snapshot (`auth_time + abs_max`, `last_used_at + idle_max`). The
- * EXISTS probe walks `ix_sessions_account_live`; users are reported once each.
+ * Users of one account with at least one live session — not revoked and inside both
+ * deadlines of its snapshot (`auth_time + abs_max`, `last_used_at + idle_max`) — each
+ * once, with how many devices they are signed in on. The scan walks
+ * `ix_sessions_account_live`, so it grows with the account's live sessions only.
  */
 const ACTIVE_USERS_SQL = `
-SELECT u.id AS user_id, u.name, u.email, u.last_login_at
-  FROM users u
- WHERE u.account_id = $1
-   AND EXISTS (
-     SELECT 1
-       FROM sessions s
-      WHERE s.account_id = $1
-        AND s.user_id = u.id
-        AND s.revoked_at IS NULL
-        AND s.auth_time + make_interval(secs => s.abs_max_seconds) > $2
-        AND s.last_used_at + make_interval(secs => s.idle_max_seconds) > $2)
+SELECT u.id AS user_id, u.name, u.email, u.last_login_at, count(*)::int AS session_count
+  FROM sessions s
+  JOIN users u ON u.id = s.user_id AND u.account_id = $1
+ WHERE s.account_id = $1
+   AND s.revoked_at IS NULL
+   AND s.auth_time + make_interval(secs => s.abs_max_seconds) > $2
+   AND s.last_used_at + make_interval(secs => s.idle_max_seconds) > $2
+ GROUP BY u.id
  ORDER BY u.last_login_at DESC NULLS LAST, u.email ASC`;
 
 /** The SQL of the account-security page; every statement is scoped by the caller's account. */
@@ -43,10 +43,14 @@ export class AccountSecurityRepository {
   }
 
   async findActiveUsers(accountId: string, now: Date): Promise<ActiveUserRow[]> {
-    const rows: { user_id: string; name: string; email: string; last_login_at: Date | null }[] = await this.dataSource.query(
-      ACTIVE_USERS_SQL,
-      [accountId, now],
-    );
-    return rows.map((row) => ({ userId: row.user_id, name: row.name, email: row.email, lastLoginAt: row.last_login_at }));
+    const rows: { user_id: string; name: string; email: string; last_login_at: Date | null; session_count: number }[] =
+      await this.dataSource.query(ACTIVE_USERS_SQL, [accountId, now]);
+    return rows.map((row) => ({
+      userId: row.user_id,
+      name: row.name,
+      email: row.email,
+      lastLoginAt: row.last_login_at,
+      sessionCount: row.session_count,
+    }));
   }
 }

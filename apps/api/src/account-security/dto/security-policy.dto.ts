@@ -18,6 +18,9 @@ export class ActiveUserDto {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the user last signed in.' })
   last_login_at!: string | null;
+
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'On how many devices the user is signed in (their live sessions).' })
+  session_count!: number;
 }
 
 export class SecurityPolicyDto {
@@ -79,7 +82,13 @@ export class SecurityPolicyDto {
 }
 
 export function mapActiveUser(user: ActiveUser): ActiveUserDto {
-  return { user_id: user.userId, name: user.name, email: user.email, last_login_at: user.lastLoginAt?.toISOString() ?? null };
+  return {
+    user_id: user.userId,
+    name: user.name,
+    email: user.email,
+    last_login_at: user.lastLoginAt?.toISOString() ?? null,
+    session_count: user.sessionCount,
+  };
 }
 
 export function mapSecurityPolicy(view: SecurityPolicyView): SecurityPolicyDto {

@@ -19,6 +19,11 @@ export interface ActiveUserDto {
   name: string;
 
   /**
+   * On how many devices the user is signed in (their live sessions).
+   */
+  session_count: number;
+
+  /**
    * The signed-in user.
    */
   user_id: string;

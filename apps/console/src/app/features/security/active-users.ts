@@ -35,6 +35,10 @@ import { injectNow } from '../../shared/now';
               <th mat-header-cell *matHeaderCellDef>Email</th>
               <td mat-cell *matCellDef="let user">{{ user.email }}</td>
             </ng-container>
+            <ng-container matColumnDef="devices">
+              <th mat-header-cell *matHeaderCellDef>Devices</th>
+              <td mat-cell *matCellDef="let user">{{ devices(user.session_count) }}</td>
+            </ng-container>
             <ng-container matColumnDef="last">
               <th mat-header-cell *matHeaderCellDef>Last sign-in</th>
               <td mat-cell *matCellDef="let user" [matTooltip]="user.last_login_at | dateTime">
@@ -81,7 +85,8 @@ export class ActiveUsers {
   private readonly auth = inject(AuthState);
   protected readonly myId = computed(() => this.auth.user()?.id ?? null);
   protected readonly summary = computed(() => peopleSignedIn(this.users().length));
-  protected readonly columns = ['name', 'email', 'last'];
+  protected readonly columns = ['name', 'email', 'devices', 'last'];
+  protected readonly devices = devicesSignedIn;
   protected readonly now = injectNow();
 }
 
@@ -90,4 +95,8 @@ export function peopleSignedIn(count: number): string {
     return 'Nobody is signed in.';
   }
   return count === 1 ? '1 person is signed in.' : `${count} people are signed in.`;
+}
+
+export function devicesSignedIn(count: number): string {
+  return count === 1 ? '1 device' : `${count} devices`;
 }
