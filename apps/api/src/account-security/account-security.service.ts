@@ -114,7 +114,7 @@ export class AccountSecurityService {
         details: { scope, revoked_count: ended.length },
       });
       return ended.length;
-    });
+    }, { slow: true });
   }
 
   private async view(accountId: string, overrides: PolicyOverrides): Promise<SecurityPolicyView> {
