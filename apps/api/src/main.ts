@@ -30,8 +30,11 @@ async function main(): Promise<void> {
         if (/FATAL|PANIC|ERROR/.test(line)) process.stderr.write(`postgres: ${line}\n`);
       },
       onSupervisorEvent: (event) =>
-        event.event === 'postgres.restarted' ? log.info(event, 'embedded PostgreSQL restarted') : log.error(event, 'embedded PostgreSQL stopped; restarting'),
-      onPasswordRotated: () => log.warn({ event: 'postgres.password_rotated' }, 'replaced the fixed superuser password of an older data folder'),
+        event.event === 'postgres.restarted'
+          ? log.warn(event, 'embedded PostgreSQL restarted')
+          : log.error(event, 'embedded PostgreSQL stopped; restarting'),
+      onPasswordRotated: () =>
+        log.warn({ event: 'postgres.password_rotated' }, 'replaced the fixed superuser password of an older data folder'),
     });
     databaseUrl = embedded.apiUrl;
     migrationUrl = embedded.migrationUrl;
@@ -51,7 +54,10 @@ async function main(): Promise<void> {
   const applied = await runMigrations(migrationUrl ?? databaseUrl, { apiUrl: databaseUrl, timeouts: config.databaseTimeouts });
   const excess = await apiRoleExcess(databaseUrl).catch(() => []);
   if (excess.length) {
-    log.warn({ event: 'database.api_role_privileged', excess }, 'DATABASE_URL connects as a role with more than the API needs (docs/operations.md)');
+    log.warn(
+      { event: 'database.api_role_privileged', excess },
+      'DATABASE_URL connects as a role with more than the API needs (docs/operations.md)',
+    );
   }
   const app = await createApp(runtime);
 
@@ -60,10 +66,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     // Last resort if a hook hangs: never leave a half-stopped process behind.
-    setTimeout(() => {
-      log.error({ event: 'shutdown.timeout' }, 'shutdown did not finish in time; exiting');
-      process.exit(1);
-    }, (config.shutdownDrainSeconds + 15) * 1000).unref();
+    setTimeout(
+      () => {
+        log.error({ event: 'shutdown.timeout' }, 'shutdown did not finish in time; exiting');
+        process.exit(1);
+      },
+      (config.shutdownDrainSeconds + 15) * 1000,
+    ).unref();
     log.info({ event: 'shutdown.started', signal }, 'draining connections');
     const { forced } = await drainOf(app).run(app.getHttpServer(), config.shutdownDrainSeconds * 1000);
     await app.close().catch((error: unknown) => log.error({ err: error }, 'error while closing the application'));

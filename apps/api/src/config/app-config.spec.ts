@@ -46,7 +46,9 @@ describe('loadConfig', () => {
   });
 
   it('keeps the statement bound under the query bound and the slow bound above it', () => {
-    expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '900' })).toThrow(/^DATABASE_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '900' })).toThrow(
+      /^DATABASE_STATEMENT_TIMEOUT_MS/,
+    );
     expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '5000', DATABASE_SLOW_QUERY_TIMEOUT_MS: '2000' })).toThrow(/^DATABASE_SLOW_QUERY/);
     expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://owner@db/sessions' })).toThrow(/^DATABASE_MIGRATION_URL/);
   });

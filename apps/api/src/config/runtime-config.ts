@@ -28,7 +28,11 @@ export interface DatabaseSecrets {
  * and keeps it mode 600 — also when an older version wrote it with fewer entries.
  * Returns the values and which names were new.
  */
-function loadOrCreate<K extends string>(dataDir: string, fileName: string, names: readonly K[]): { values: Record<K, string>; created: K[] } {
+function loadOrCreate<K extends string>(
+  dataDir: string,
+  fileName: string,
+  names: readonly K[],
+): { values: Record<K, string>; created: K[] } {
   const dir = resolve(dataDir);
   const file = join(dir, fileName);
   const stored: Partial<Record<K, string>> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<K, string>>) : {};

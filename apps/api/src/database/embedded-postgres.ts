@@ -91,7 +91,12 @@ function supervise(pg: EmbeddedPostgresInstance, onEvent: (event: SupervisorEven
         if (stopped) return;
         failures++;
         const restartInMs = delay();
-        onEvent({ event: 'postgres.restart_failed', attempt: failures, error: error ? String(error) : 'postgres exited before it was ready', restartInMs });
+        onEvent({
+          event: 'postgres.restart_failed',
+          attempt: failures,
+          error: error ? String(error) : 'postgres exited before it was ready',
+          restartInMs,
+        });
         timer = setTimeout(restart, restartInMs);
       },
     );

@@ -107,11 +107,7 @@ export async function apiRoleExcess(apiUrl: string): Promise<string[]> {
  * database and — for a data folder from before the roles existed — every object in
  * it, and keeps other roles out of the database.
  */
-export async function prepareEmbeddedRoles(
-  superUrl: string,
-  database: string,
-  passwords: { owner: string; api: string },
-): Promise<void> {
+export async function prepareEmbeddedRoles(superUrl: string, database: string, passwords: { owner: string; api: string }): Promise<void> {
   await withClient(superUrl, async (client) => {
     for (const [role, password] of [
       [OWNER_ROLE, passwords.owner],
@@ -123,10 +119,9 @@ export async function prepareEmbeddedRoles(
         `${verb} ROLE ${ident(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${literal(password)}`,
       );
     }
-    const db = await client.query<{ owner: string }>(
-      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
-      [database],
-    );
+    const db = await client.query<{ owner: string }>('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [
+      database,
+    ]);
     if (!db.rows[0]) await client.query(`CREATE DATABASE ${ident(database)} OWNER ${ident(OWNER_ROLE)}`);
     else if (db.rows[0].owner !== OWNER_ROLE) await client.query(`ALTER DATABASE ${ident(database)} OWNER TO ${ident(OWNER_ROLE)}`);
     await client.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);

@@ -63,9 +63,12 @@ export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShut
     let total = 0;
     for (;;) {
       // A batch may outlast a request's query bound on a large backlog: the slow lane.
-      const [rows]: [{ id: string }[], number] = await this.transactions.run((manager) => manager.query(SWEEP_SQL, [this.clock.now(), BATCH]), {
-        slow: true,
-      });
+      const [rows]: [{ id: string }[], number] = await this.transactions.run(
+        (manager) => manager.query(SWEEP_SQL, [this.clock.now(), BATCH]),
+        {
+          slow: true,
+        },
+      );
       total += rows.length;
       if (rows.length < BATCH) break;
     }
