@@ -20,7 +20,8 @@ export class BoundedClient extends Client {
     super(config);
   }
 
-  // node-postgres' overloads are many; this one forwards whatever it is given.
+  // node-postgres' overloads are many; this one forwards whatever it is given and returns what they return.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: unknown[]): any {
     const slow = (this as Slowable)[SLOW_QUERY_TIMEOUT];
     if (slow !== undefined && typeof args[0] === 'string') args[0] = { text: args[0], query_timeout: slow };
