@@ -136,11 +136,15 @@ describe('database faults and shutdown (real server, own PostgreSQL)', () => {
     base = `http://127.0.0.1:${port}`;
     // The server starts on a data folder of the previous version (fixed superuser password,
     // schema owned by the superuser): it must upgrade it in place.
-    const legacy = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', 'api', 'test', 'support', 'legacy-data-folder.ts'), dataDir, String(pgPort)], {
-      cwd: ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: join('apps', 'api', 'tsconfig.spec.json') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const legacy = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join('apps', 'api', 'test', 'support', 'legacy-data-folder.ts'), dataDir, String(pgPort)],
+      {
+        cwd: ROOT,
+        env: { ...process.env, SWC_NODE_PROJECT: join('apps', 'api', 'tsconfig.spec.json') },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let legacyErrors = '';
     legacy.stderr?.on('data', (chunk: Buffer) => (legacyErrors += chunk.toString()));
     const legacyCode = await new Promise((resolve) => legacy.once('exit', resolve));
@@ -218,7 +222,9 @@ describe('database faults and shutdown (real server, own PostgreSQL)', () => {
     const db = new Client({ connectionString: superuserUrl() });
     await db.connect();
     try {
-      const owners = await db.query(`SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`);
+      const owners = await db.query(
+        `SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`,
+      );
       expect(owners.rows).toEqual([{ owner: 'sessions_owner' }]);
       const kept = await db.query(`SELECT 1 FROM accounts WHERE name = 'Before the upgrade'`);
       expect(kept.rowCount).toBe(1);

@@ -116,6 +116,7 @@ export class AccountSecurityService {
         });
         return ended.length;
       },
+      // An account may hold thousands of live sessions: the slow-work time bound, not a request's.
       { slow: true },
     );
   }
