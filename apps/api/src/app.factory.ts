@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule, AppOptions } from './app.module';
 import { registerClientInfoHook } from './common/client-info.hook';
 import { registerContentTypeHook } from './common/content-type.hook';
+import { Drain } from './common/drain';
 import { requestId } from './common/request-id';
 import { ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
@@ -18,6 +19,15 @@ import { MetricsService } from './metrics/metrics.service';
 import { setupSwagger } from './swagger';
 
 export const API_PREFIX = 'api';
+
+const drains = new WeakMap<NestFastifyApplication, Drain>();
+
+/** The drain of an app built by {@link createApp} (main.ts runs it on SIGTERM). */
+export function drainOf(app: NestFastifyApplication): Drain {
+  const drain = drains.get(app);
+  if (!drain) throw new Error('not an app built by createApp');
+  return drain;
+}
 
 /** Where the built console is: CONSOLE_DIR, or next to the API bundle in dist/apps. */
 function consoleDirectory(config: RuntimeConfig): string | null {
@@ -42,9 +52,11 @@ export async function createApp(config: RuntimeConfig, options: AppOptions = {})
   });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX);
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT (drain, close, stop PostgreSQL, exit 0).
 
   const fastify = app.getHttpAdapter().getInstance();
+  const drain = new Drain();
+  drains.set(app, drain);
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     // Swagger UI and the Angular build use inline styles; scripts stay same-origin.
@@ -60,6 +72,7 @@ export async function createApp(config: RuntimeConfig, options: AppOptions = {})
       },
     },
   });
+  fastify.addHook('onRequest', drain.onRequest);
   registerClientInfoHook(fastify, config.trustedProxies);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

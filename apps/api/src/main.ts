@@ -1,31 +1,43 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
+import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { PasswordHasher } from './accounts/password-hasher';
-import { createApp } from './app.factory';
+import { createApp, drainOf } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
 import { loadOrCreateDevSecrets, RuntimeConfig } from './config/runtime-config';
-import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
-import { ensureDatabase, runMigrations } from './database/migrate';
+import { EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded-database';
+import { runMigrations } from './database/migrate';
+import { apiRoleExcess } from './database/roles';
 import { seedDemo } from './database/seed';
 
 const DATABASE_NAME = 'sessions';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  let embedded: EmbeddedPostgresHandle | null = null;
+  // Structured lines for what happens outside a request: the PostgreSQL supervisor, shutdown.
+  const log = pino({ level: config.logLevel, base: { component: 'main' } });
+  let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
+  let migrationUrl = config.databaseMigrationUrl ?? config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: join(config.dataDir, 'pg'),
+    embedded = await startEmbeddedDatabase({
+      dataDir: config.dataDir,
+      database: DATABASE_NAME,
       port: config.embeddedPgPort,
       // PostgreSQL's own errors (port in use, bad permissions) must reach the operator.
       log: (line) => {
         if (/FATAL|PANIC|ERROR/.test(line)) process.stderr.write(`postgres: ${line}\n`);
       },
+      onSupervisorEvent: (event) =>
+        event.event === 'postgres.restarted'
+          ? log.warn(event, 'embedded PostgreSQL restarted')
+          : log.error(event, 'embedded PostgreSQL stopped; restarting'),
+      onPasswordRotated: () =>
+        log.warn({ event: 'postgres.password_rotated' }, 'replaced the fixed superuser password of an older data folder'),
     });
-    await ensureDatabase(embedded.url('postgres'), DATABASE_NAME);
-    databaseUrl = embedded.url(DATABASE_NAME);
+    databaseUrl = embedded.apiUrl;
+    migrationUrl = embedded.migrationUrl;
   }
   const secrets =
     config.accessTokenSecret && config.refreshTokenSecret
@@ -39,15 +51,37 @@ async function main(): Promise<void> {
     databasePoolSize: 20,
   };
 
-  const applied = await runMigrations(databaseUrl);
+  const applied = await runMigrations(migrationUrl ?? databaseUrl, { apiUrl: databaseUrl, timeouts: config.databaseTimeouts });
+  const excess = await apiRoleExcess(databaseUrl).catch(() => []);
+  if (excess.length) {
+    log.warn(
+      { event: 'database.api_role_privileged', excess },
+      'DATABASE_URL connects as a role with more than the API needs (docs/operations.md)',
+    );
+  }
   const app = await createApp(runtime);
-  const shutdown = async () => {
-    await app.close().catch(() => undefined);
-    await embedded?.stop().catch(() => undefined);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Last resort if a hook hangs: never leave a half-stopped process behind.
+    setTimeout(
+      () => {
+        log.error({ event: 'shutdown.timeout' }, 'shutdown did not finish in time; exiting');
+        process.exit(1);
+      },
+      (config.shutdownDrainSeconds + 15) * 1000,
+    ).unref();
+    log.info({ event: 'shutdown.started', signal }, 'draining connections');
+    const { forced } = await drainOf(app).run(app.getHttpServer(), config.shutdownDrainSeconds * 1000);
+    await app.close().catch((error: unknown) => log.error({ err: error }, 'error while closing the application'));
+    await embedded?.server.stop().catch(() => undefined);
+    log.info({ event: 'shutdown.finished', forced }, 'stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   // Demo users only on the embedded database unless SEED_DEMO says otherwise.
   const seed = process.env['SEED_DEMO'] !== undefined ? config.seedDemo : embedded !== null;
@@ -60,7 +94,7 @@ async function main(): Promise<void> {
     `Sessions is running: ${base}/`,
     `  Swagger UI:  ${base}/api/docs   (OpenAPI: ${base}/api/docs-json)`,
     `  Health:      ${base}/api/health   Metrics: ${base}/api/metrics`,
-    `  Database:    ${embedded ? `embedded PostgreSQL on port ${embedded.port} (data in ${join(config.dataDir, 'pg')})` : 'DATABASE_URL'}`,
+    `  Database:    ${embedded ? `embedded PostgreSQL on port ${embedded.server.port} (data in ${join(config.dataDir, 'pg')})` : 'DATABASE_URL'}`,
     applied.length ? `  Migrations applied: ${applied.join(', ')}` : '  Schema up to date',
   ];
   if (demo.length) {

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { login, SignedInUser, signupOwner } from './builders';
 import { createTestApp, TestApp } from './test-app';
 
@@ -211,9 +212,18 @@ describe('audit events (real PostgreSQL, through HTTP)', () => {
     const [id] = await idsInAccount(owner.accountId);
     expect(id).toBeDefined();
 
-    await expect(t.db.query(`UPDATE audit_events SET action = 'member.updated' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
-    await expect(t.db.query('DELETE FROM audit_events WHERE id = $1', [id])).rejects.toThrow(/append-only/);
-    await expect(t.db.query('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
+    // The API role has no such privilege at all (least-privilege.spec.ts); even the owner,
+    // who has every privilege, is stopped by the triggers.
+    await expect(t.db.query('DELETE FROM audit_events WHERE id = $1', [id])).rejects.toThrow(/permission denied/);
+    const asOwner = new DataSource({ type: 'postgres', url: t.ownerUrl });
+    await asOwner.initialize();
+    try {
+      await expect(asOwner.query(`UPDATE audit_events SET action = 'member.updated' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
+      await expect(asOwner.query('DELETE FROM audit_events WHERE id = $1', [id])).rejects.toThrow(/append-only/);
+      await expect(asOwner.query('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
+    } finally {
+      await asOwner.destroy();
+    }
 
     const [row] = await t.db.query('SELECT action FROM audit_events WHERE id = $1', [id]);
     expect(row).toEqual({ action: 'auth.login_succeeded' });

@@ -6,6 +6,7 @@ import { createApp } from '../src/app.factory';
 import { Clock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
 import type { RuntimeConfig } from '../src/config/runtime-config';
+import { API_ROLE, OWNER_ROLE } from '../src/database/roles';
 
 /** A clock tests move by hand: expiry is tested by advancing it, never by sleeping. */
 export class TestClock extends Clock {
@@ -47,7 +48,10 @@ export interface TestApp {
   clock: TestClock;
   db: DataSource;
   config: RuntimeConfig;
+  /** The API role's URL (what the app connects with). */
   databaseUrl: string;
+  /** The owner role's URL, for tests about what only the owner may do. */
+  ownerUrl: string;
   request<T = any>(method: string, url: string, body?: unknown, options?: RequestOptions): Promise<HttpResponse<T>>;
   get<T = any>(url: string, options?: RequestOptions): Promise<HttpResponse<T>>;
   post<T = any>(url: string, body?: unknown, options?: RequestOptions): Promise<HttpResponse<T>>;
@@ -58,8 +62,26 @@ export interface TestApp {
 
 let databases = 0;
 
-/** A fresh database cloned from the migrated template; full isolation per test file. */
-export async function createTestDatabase(): Promise<string> {
+/** URLs of one test database: as the least-privileged API role, and as the owner role. */
+export interface TestDatabase {
+  apiUrl: string;
+  ownerUrl: string;
+}
+
+function roleUrl(adminUrl: string, database: string, user: string, password: string | undefined): string {
+  const url = new URL(adminUrl);
+  url.username = user;
+  url.password = password ?? '';
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/**
+ * A fresh database cloned from the migrated template (tables, owners and table grants
+ * are copied); full isolation per test file. Database-level grants are not copied, so
+ * they are set here as on the embedded server.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env['TEST_PG_ADMIN_URL'];
   const template = process.env['TEST_PG_TEMPLATE'];
   if (!adminUrl || !template) throw new Error('the api jest globalSetup did not run (TEST_PG_ADMIN_URL unset)');
@@ -67,11 +89,16 @@ export async function createTestDatabase(): Promise<string> {
   const admin = new DataSource({ type: 'postgres', url: adminUrl });
   await admin.initialize();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}" OWNER "${OWNER_ROLE}"`);
+    await admin.query(`REVOKE ALL ON DATABASE "${name}" FROM PUBLIC`);
+    await admin.query(`GRANT CONNECT ON DATABASE "${name}" TO "${API_ROLE}"`);
   } finally {
     await admin.destroy();
   }
-  return adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  return {
+    apiUrl: roleUrl(adminUrl, name, API_ROLE, process.env['TEST_PG_API_PASSWORD']),
+    ownerUrl: roleUrl(adminUrl, name, OWNER_ROLE, process.env['TEST_PG_OWNER_PASSWORD']),
+  };
 }
 
 /** Configuration for tests: cheap argon2, quiet logs, the loopback proxy trusted for X-Forwarded-For. */
@@ -106,7 +133,7 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
  * driven through Fastify's inject: full HTTP semantics without a socket.
  */
 export async function createTestApp(env: Record<string, string> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestApp> {
-  const databaseUrl = await createTestDatabase();
+  const { apiUrl: databaseUrl, ownerUrl } = await createTestDatabase();
   const config = testConfig(databaseUrl, env);
   const clock = new TestClock();
   const app = await createApp(config, { clock, logStream: options.logStream });
@@ -137,6 +164,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     db,
     config,
     databaseUrl,
+    ownerUrl,
     request,
     get: (url, options) => request('GET', url, undefined, options),
     post: (url, body, options) => request('POST', url, body, options),

@@ -102,21 +102,25 @@ export class AccountSecurityService {
    * 0: the owner pressing "sign everyone out" is itself worth recording.
    */
   async revokeSessions(caller: AuthUser, scope: RevokeScope, client: ClientInfo): Promise<number> {
-    return this.transactions.run(async (manager, afterCommit) => {
-      const ended = await this.sessions.revoke(
-        manager,
-        afterCommit,
-        { accountId: caller.accountId, exceptUserId: scope === 'others' ? caller.userId : undefined },
-        'bulk_revoked',
-      );
-      await this.audit.record(manager, this.context(caller, client), {
-        action: 'account.sessions_revoked_bulk',
-        resourceType: 'account',
-        resourceId: caller.accountId,
-        details: { scope, revoked_count: ended.length },
-      });
-      return ended.length;
-    });
+    return this.transactions.run(
+      async (manager, afterCommit) => {
+        const ended = await this.sessions.revoke(
+          manager,
+          afterCommit,
+          { accountId: caller.accountId, exceptUserId: scope === 'others' ? caller.userId : undefined },
+          'bulk_revoked',
+        );
+        await this.audit.record(manager, this.context(caller, client), {
+          action: 'account.sessions_revoked_bulk',
+          resourceType: 'account',
+          resourceId: caller.accountId,
+          details: { scope, revoked_count: ended.length },
+        });
+        return ended.length;
+      },
+      // An account may hold thousands of live sessions: the slow-work time bound, not a request's.
+      { slow: true },
+    );
   }
 
   private async view(accountId: string, overrides: PolicyOverrides): Promise<SecurityPolicyView> {

@@ -28,11 +28,15 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** SQLSTATE classes and socket errors that mean "the database is not reachable", not "the query is wrong". */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
+/**
+ * SQLSTATE classes and socket errors that mean "the database is not reachable (in time)",
+ * not "the query is wrong": 57014 is a statement cut by `statement_timeout`, and
+ * 'Query read timeout' the client-side bound (a frozen server).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|57014|53300)/;
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
 const UNAVAILABLE_MESSAGE =
-  /is not currently accepting connections|the database system is (starting up|shutting down)|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|pool is draining|Cannot use a pool after calling end/i;
+  /is not currently accepting connections|the database system is (starting up|shutting down)|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|pool is draining|Cannot use a pool after calling end|Query read timeout|Client was closed and is not queryable/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {

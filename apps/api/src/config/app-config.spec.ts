@@ -6,6 +6,8 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3000);
     expect(config.dataDir).toBe('./.data');
     expect(config.databaseUrl).toBeUndefined();
+    expect(config.databaseMigrationUrl).toBeUndefined();
+    expect(config.databaseTimeouts).toEqual({ connectMs: 1000, queryMs: 1000, statementMs: 800, slowMs: 120000 });
     expect(config.refreshReuseGraceSeconds).toBe(10);
     expect(config.accessTokenTtlSeconds).toBe(300);
     expect(config.argon2).toEqual({ memoryKib: 19456, iterations: 2, parallelism: 1 });
@@ -26,6 +28,9 @@ describe('loadConfig', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_MIGRATION_URL', 'mysql://x'],
+    ['DATABASE_QUERY_TIMEOUT_MS', '10'],
+    ['DATABASE_CONNECT_TIMEOUT_MS', 'soon'],
     ['JWT_ACCESS_SECRET', 'too-short'],
     ['TRUSTED_PROXIES', '10.0.0.0/33'],
     ['REFRESH_REUSE_GRACE_SECONDS', '-1'],
@@ -79,6 +84,14 @@ describe('loadConfig', () => {
   it('refuses inconsistent policy bounds', () => {
     expect(() => loadConfig({ SESSION_IDLE_MINUTES_MIN: '500', SESSION_IDLE_MINUTES_MAX: '100' })).toThrow(/SESSION_/);
     expect(() => loadConfig({ SESSION_IDLE_MINUTES_DEFAULT: '30000', SESSION_ABSOLUTE_MINUTES_DEFAULT: '20000' })).toThrow(/SESSION_/);
+  });
+
+  it('keeps the statement bound under the query bound and the slow bound above it', () => {
+    expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '900' })).toThrow(
+      /^DATABASE_STATEMENT_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '5000', DATABASE_SLOW_QUERY_TIMEOUT_MS: '2000' })).toThrow(/^DATABASE_SLOW_QUERY/);
+    expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://owner@db/sessions' })).toThrow(/^DATABASE_MIGRATION_URL/);
   });
 
   it('reads overrides', () => {

@@ -36,11 +36,26 @@ export interface RateLimitConfig {
   refreshWindowSeconds: number;
 }
 
+/** How long the API waits for PostgreSQL before answering 503 (issue 8, finding 5). */
+export interface DatabaseTimeouts {
+  /** Waiting for a pooled connection, including opening a new one. */
+  connectMs: number;
+  /** Client-side bound of one query: holds even when the server is frozen. */
+  queryMs: number;
+  /** Server-side bound of one statement (below `queryMs`, so a slow query is cancelled cleanly). */
+  statementMs: number;
+  /** Migrations, the expired-session sweep and bulk revocation. */
+  slowMs: number;
+}
+
 /** Everything the API reads from its environment, validated once at start. */
 export interface AppConfig {
   port: number;
   /** Unset means "start an embedded PostgreSQL" (see main.ts). */
   databaseUrl: string | undefined;
+  /** The schema owner's connection for migrations; unset means DATABASE_URL migrates too. */
+  databaseMigrationUrl: string | undefined;
+  databaseTimeouts: DatabaseTimeouts;
   dataDir: string;
   embeddedPgPort: number | undefined;
   trustedProxies: BlockList | null;
@@ -60,6 +75,8 @@ export interface AppConfig {
   /** Folder of the built console; unset means "next to the API bundle". */
   consoleDir: string | undefined;
   seedDemo: boolean;
+  /** How long SIGTERM waits for requests in flight before cutting their connections. */
+  shutdownDrainSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -145,8 +162,25 @@ function rateLimits(env: Env): RateLimitConfig {
 /** Reads and validates the configuration; throws {@link ConfigError} naming the bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = env['DATABASE_URL'] || undefined;
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  const databaseMigrationUrl = env['DATABASE_MIGRATION_URL'] || undefined;
+  for (const [name, url] of [
+    ['DATABASE_URL', databaseUrl],
+    ['DATABASE_MIGRATION_URL', databaseMigrationUrl],
+  ] as const) {
+    if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(name, 'must be a postgres:// or postgresql:// URL');
+  }
+  if (databaseMigrationUrl && !databaseUrl) throw new ConfigError('DATABASE_MIGRATION_URL', 'needs DATABASE_URL (the API role) too');
+  const databaseTimeouts: DatabaseTimeouts = {
+    connectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 1000, 100, 60_000),
+    queryMs: int(env, 'DATABASE_QUERY_TIMEOUT_MS', 1000, 100, 600_000),
+    statementMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 800, 50, 600_000),
+    slowMs: int(env, 'DATABASE_SLOW_QUERY_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+  };
+  if (databaseTimeouts.statementMs > databaseTimeouts.queryMs) {
+    throw new ConfigError('DATABASE_STATEMENT_TIMEOUT_MS', `must not exceed DATABASE_QUERY_TIMEOUT_MS (${databaseTimeouts.queryMs})`);
+  }
+  if (databaseTimeouts.slowMs < databaseTimeouts.queryMs) {
+    throw new ConfigError('DATABASE_SLOW_QUERY_TIMEOUT_MS', `must be at least DATABASE_QUERY_TIMEOUT_MS (${databaseTimeouts.queryMs})`);
   }
   const policy: PolicyBounds = {
     idleMinutesDefault: int(env, 'SESSION_IDLE_MINUTES_DEFAULT', 4320, 1, 10_000_000),
@@ -170,6 +204,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     databaseUrl,
+    databaseMigrationUrl,
+    databaseTimeouts,
     dataDir: env['DATA_DIR'] || './.data',
     embeddedPgPort: optionalInt(env, 'EMBEDDED_PG_PORT', 1, 65535),
     trustedProxies,
@@ -190,6 +226,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     secureCookies: bool(env, 'SECURE_COOKIES', false),
     consoleDir: env['CONSOLE_DIR'] || undefined,
     seedDemo: bool(env, 'SEED_DEMO', true),
+    shutdownDrainSeconds: int(env, 'SHUTDOWN_DRAIN_SECONDS', 10, 1, 300),
   };
 }
 

@@ -11,7 +11,9 @@ import { Transactions } from './transactions';
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: RuntimeConfig) => ({
-        ...dataSourceOptions(config.databaseUrl, { poolSize: config.databasePoolSize }),
+        ...dataSourceOptions(config.databaseUrl, { poolSize: config.databasePoolSize, timeouts: config.databaseTimeouts }),
+        // The schema (and its extensions) belong to the migrations, run as the owner role.
+        installExtensions: false,
         // Failed queries are already answered and logged by the problem filter; TypeORM's
         // own console lines would only duplicate them (and are silenced with the logs).
         logging: config.logLevel === 'silent' ? false : ['warn', 'migration'],

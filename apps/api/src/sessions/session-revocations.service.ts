@@ -73,7 +73,17 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'sessions-api-listener' });
+    const { connectMs, queryMs } = this.config.databaseTimeouts;
+    const client = new Client({
+      connectionString: this.config.databaseUrl,
+      application_name: 'sessions-api-listener',
+      // A frozen or vanished server must not leave the listener waiting forever: it would
+      // miss every revocation without noticing (issue 8, finding 5).
+      connectionTimeoutMillis: connectMs,
+      query_timeout: queryMs,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     client.on('error', (error) => {
       this.logger.warn({ err: error }, 'session revocation listener lost its connection');
       if (this.listener === client) this.listener = null;
@@ -83,8 +93,13 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
     client.on('notification', (message: Notification) => {
       if (message.channel === SESSION_REVOKED_CHANNEL && message.payload) this.markRevoked([message.payload]);
     });
-    await client.connect();
-    await client.query(`LISTEN ${SESSION_REVOKED_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${SESSION_REVOKED_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     if (this.stopped) {
       await client.end();
       return;

@@ -1,0 +1,40 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Server } from 'node:http';
+
+/**
+ * Graceful shutdown of the HTTP side (issue 8, finding 9). Once draining, the server
+ * accepts no new connection, closes idle keep-alive connections, and answers every
+ * request still arriving on an open connection with `Connection: close`, so each
+ * client's connection ends after the response it is waiting for. Connections still
+ * busy after the bound are cut, so shutdown always completes in bounded time.
+ */
+export class Drain {
+  private draining = false;
+
+  get active(): boolean {
+    return this.draining;
+  }
+
+  /** Fastify `onRequest` hook: keep-alive ends with the next response while draining. */
+  readonly onRequest = async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (this.draining) void reply.header('connection', 'close');
+  };
+
+  /** Resolves once every connection is closed; `forced` when the bound had to cut some. */
+  run(server: Server, boundMs: number): Promise<{ forced: boolean }> {
+    this.draining = true;
+    return new Promise((resolve) => {
+      if (!server.listening) return resolve({ forced: false });
+      const timer = setTimeout(() => {
+        server.closeAllConnections();
+        resolve({ forced: true });
+      }, boundMs);
+      timer.unref();
+      server.close(() => {
+        clearTimeout(timer);
+        resolve({ forced: false });
+      });
+      server.closeIdleConnections();
+    });
+  }
+}
