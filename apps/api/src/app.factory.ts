@@ -10,6 +10,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule, AppOptions } from './app.module';
 import { registerClientInfoHook } from './common/client-info.hook';
 import { registerContentTypeHook } from './common/content-type.hook';
+import { clientErrorHandler, frameworkErrorHandler } from './common/early-errors';
+import { useSafeJsonParser } from './common/json-body';
 import { requestId } from './common/request-id';
 import { ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
@@ -30,11 +32,15 @@ function consoleDirectory(config: RuntimeConfig): string | null {
  * Fastify, problem+json errors, validation, client info, metrics, Swagger and the console.
  */
 export async function createApp(config: RuntimeConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const bodyLimit = 64 * 1024;
   const adapter = new FastifyAdapter({
     trustProxy: false, // client addresses come from our own TRUSTED_PROXIES handling
-    bodyLimit: 64 * 1024,
+    bodyLimit,
     routerOptions: { maxParamLength: 200 },
     genReqId: requestId,
+    // Errors raised before routing and by Node's HTTP parser get the same problem+json.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,
@@ -42,6 +48,7 @@ export async function createApp(config: RuntimeConfig, options: AppOptions = {})
   });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX);
+  useSafeJsonParser(app, bodyLimit);
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();

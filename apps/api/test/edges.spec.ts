@@ -62,9 +62,27 @@ describe('edges: hostile input never reaches PostgreSQL, every error is problem+
       const cases: [string, string, string | undefined, Record<string, unknown>, string][] = [
         ['POST', '/api/auth/login/json', '{"email":"a\\u0000@x.test","password":"xxxxxxxx"}', { headers: json }, 'email'],
         ['POST', '/api/auth/login/json', '{"email":"a\\ud800@x.test","password":"xxxxxxxx"}', { headers: json }, 'email'],
-        ['POST', '/api/auth/signup', '{"account_name":"a\\u0000","name":"x","email":"n1@x.test","password":"xxxxxxxxx"}', { headers: json }, 'account_name'],
-        ['POST', '/api/auth/signup', '{"account_name":"a","name":"\\udc00x","email":"n2@x.test","password":"xxxxxxxxx"}', { headers: json }, 'name'],
-        ['POST', '/api/accounts/me/members', '{"name":"a\\u0000","email":"m@x.test","role":"engineer","password":"xxxxxxxxx"}', { headers: json, token }, 'name'],
+        [
+          'POST',
+          '/api/auth/signup',
+          '{"account_name":"a\\u0000","name":"x","email":"n1@x.test","password":"xxxxxxxxx"}',
+          { headers: json },
+          'account_name',
+        ],
+        [
+          'POST',
+          '/api/auth/signup',
+          '{"account_name":"a","name":"\\udc00x","email":"n2@x.test","password":"xxxxxxxxx"}',
+          { headers: json },
+          'name',
+        ],
+        [
+          'POST',
+          '/api/accounts/me/members',
+          '{"name":"a\\u0000","email":"m@x.test","role":"engineer","password":"xxxxxxxxx"}',
+          { headers: json, token },
+          'name',
+        ],
         ['POST', '/api/auth/login', undefined, { form: { username: 'a\u0000@x.test', password: 'xxxxxxxx' } }, 'username'],
         ['GET', '/api/accounts/me/audit-events?cursor=%00', undefined, { token }, 'cursor'],
       ];
@@ -94,10 +112,14 @@ describe('edges: hostile input never reaches PostgreSQL, every error is problem+
   describe('errors raised before routing (finding 3)', () => {
     it('answers a path parameter longer than the router allows with a 414 problem', async () => {
       const owner = await signupOwner(t);
-      const response = await t.patch(`/api/accounts/me/members/${'a'.repeat(300)}`, { role: 'admin' }, { token: owner.tokens.access_token });
+      const response = await t.patch(
+        `/api/accounts/me/members/${'a'.repeat(300)}`,
+        { role: 'admin' },
+        { token: owner.tokens.access_token },
+      );
       isProblem(response, 414);
       expect(response.body.code).toBe('malformed_request');
-      const raw = await rawRequest(port, `GET /api/me/sessions/${'b'.repeat(300)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const raw = await rawRequest(port, `DELETE /api/me/sessions/${'b'.repeat(300)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
       isRawProblem(raw, 414);
     });
 
@@ -130,7 +152,9 @@ describe('edges: hostile input never reaches PostgreSQL, every error is problem+
         password: 'owner-password-1',
       });
       const json = await t.post('/api/auth/login/json', { email: 'cache-owner@example.test', password: 'owner-password-1' });
-      const form = await t.post('/api/auth/login', undefined, { form: { username: 'cache-owner@example.test', password: 'owner-password-1' } });
+      const form = await t.post('/api/auth/login', undefined, {
+        form: { username: 'cache-owner@example.test', password: 'owner-password-1' },
+      });
       const rotated = await t.post('/api/auth/refresh', { refresh_token: json.body.refresh_token });
       for (const response of [signup, json, form, rotated]) {
         expect(response.body.access_token).toEqual(expect.any(String));
@@ -151,7 +175,7 @@ describe('edges: hostile input never reaches PostgreSQL, every error is problem+
       const refused = await t.get('/api/auth/me', { token: longLived });
       isProblem(refused, 401);
       expect(refused.body.code).toBe('unauthenticated');
-      const { iat: _iat, ...withoutIat } = claims;
+      const withoutIat = { ...claims, iat: undefined };
       expect((await t.get('/api/auth/me', { token: signAccess(t.config.accessTokenSecret, withoutIat) })).status).toBe(401);
     });
   });
