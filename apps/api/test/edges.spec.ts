@@ -164,6 +164,23 @@ describe('edges: hostile input never reaches PostgreSQL, every error is problem+
     });
   });
 
+  describe('content security policy (finding 10)', () => {
+    it("allows only same-origin scripts, and Swagger UI's page needs no inline script", async () => {
+      const docs = await t.get('/api/docs/');
+      expect(docs.status).toBe(200);
+      const csp = String(docs.headers['content-security-policy']);
+      const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1];
+      expect(scriptSrc).toBe("'self'");
+      const scripts = [...String(docs.body).matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const [, attributes, inline] of scripts) {
+        expect(attributes).toMatch(/src=/);
+        expect(inline.trim()).toBe('');
+      }
+      expect(String(docs.body)).not.toMatch(/\son[a-z]+=/i);
+    });
+  });
+
   describe('access token lifetime (finding 10)', () => {
     it('refuses an access token whose exp − iat exceeds the configured TTL', async () => {
       const owner = await signupOwner(t);
