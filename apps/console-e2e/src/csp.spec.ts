@@ -1,4 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
+import { demoUser } from './support/api';
+import { signInThroughUi } from './support/ui';
 
 /** Every CSP violation the page reports, from the DOM event and from the console. */
 function collectViolations(page: Page): string[] {
@@ -16,6 +18,9 @@ test.describe('content security policy without inline scripts', () => {
     const response = await page.goto('/login');
     expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
     await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    const owner = demoUser('owner');
+    await signInThroughUi(page, owner.email, owner.password);
+    await expect(page.getByRole('heading', { name: "Where you're signed in" })).toBeVisible();
     expect(violations).toEqual([]);
   });
 
