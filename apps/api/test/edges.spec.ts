@@ -123,6 +123,13 @@ describe('edges: hostile input never reaches PostgreSQL, every error is problem+
       isRawProblem(raw, 414);
     });
 
+    it('answers a path parameter that is not valid percent-encoding with a 400 problem', async () => {
+      const owner = await signupOwner(t);
+      const response = await t.delete('/api/me/sessions/%E0%A4%A', { token: owner.tokens.access_token });
+      isProblem(response, 400);
+      expect(response.body.code).toBe('malformed_request');
+    });
+
     it('answers oversized headers with a 431 problem over a real socket', async () => {
       const raw = await rawRequest(port, `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
       isRawProblem(raw, 431);
