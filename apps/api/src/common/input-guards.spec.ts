@@ -31,7 +31,7 @@ describe('string content', () => {
     expect(stringProblem('a\u0000b')).toMatch(/NUL/);
     expect(stringProblem('a\ud800')).toMatch(/surrogate/);
     expect(stringProblem('\udc00a')).toMatch(/surrogate/);
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => expect(stringProblem(text.replace(/\u0000/g, ''))).toBeNull()));
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => expect(stringProblem(text.split('\u0000').join(''))).toBeNull()));
   });
 
   it('finds bad strings and keys at any depth, with a dotted field name', () => {
