@@ -202,5 +202,28 @@ describe('edges: hostile input never reaches PostgreSQL, every error is problem+
       const withoutIat = { ...claims, iat: undefined };
       expect((await t.get('/api/auth/me', { token: signAccess(t.config.accessTokenSecret, withoutIat) })).status).toBe(401);
     });
+
+    it('refuses tokens with alg "none" or another algorithm than HS256, access and refresh alike (ASVS 9.1.2)', async () => {
+      const owner = await signupOwner(t);
+      const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const withHeader = (token: string, header: object, signature: string) => {
+        const [, payload] = token.split('.');
+        return `${encode(header)}.${payload}.${signature}`;
+      };
+      for (const alg of ['none', 'None', 'HS512']) {
+        const access = withHeader(owner.tokens.access_token, { alg, typ: 'JWT' }, '');
+        const refusedAccess = await t.get('/api/auth/me', { token: access });
+        isProblem(refusedAccess, 401);
+        expect(refusedAccess.body.code).toBe('unauthenticated');
+        const refresh = withHeader(owner.tokens.refresh_token, { alg, typ: 'JWT' }, '');
+        const refusedRefresh = await t.post('/api/auth/refresh', { refresh_token: refresh });
+        isProblem(refusedRefresh, 401);
+        expect(refusedRefresh.body).toEqual(expect.objectContaining({ code: 'invalid_refresh_token' }));
+        expect(refusedRefresh.body.reason).toBeUndefined();
+      }
+      // The untouched tokens still work: the refusals above were about the algorithm.
+      expect((await t.get('/api/auth/me', { token: owner.tokens.access_token })).status).toBe(200);
+      expect((await t.post('/api/auth/refresh', { refresh_token: owner.tokens.refresh_token })).status).toBe(200);
+    });
   });
 });
