@@ -3,10 +3,13 @@ import { drainOf } from '../src/app.factory';
 import { createTestApp, TestApp } from './test-app';
 
 /** Issue 14: readiness (database + not draining) and liveness (process only), beside `/api/health`. */
+// A loaded machine can take over the 1 s default to open a connection; the bounds have their own spec.
+const ENV = { DATABASE_CONNECT_TIMEOUT_MS: '5000' };
+
 describe('health probes', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp(ENV);
   });
   afterAll(() => t?.close());
 
@@ -21,7 +24,7 @@ describe('health probes', () => {
   });
 
   it('ready goes red as soon as the drain starts (SIGTERM in main.ts); live and /api/health stay green', async () => {
-    const other = await createTestApp({}, { database: { apiUrl: t.databaseUrl, ownerUrl: t.ownerUrl } });
+    const other = await createTestApp(ENV, { database: { apiUrl: t.databaseUrl, ownerUrl: t.ownerUrl } });
     try {
       // Not listening (inject): run() only marks the drain, as main.ts's SIGTERM handler does first.
       await drainOf(other.app).run(other.app.getHttpServer(), 1000);
