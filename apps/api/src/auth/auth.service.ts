@@ -2,7 +2,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
 import { AccountEntity } from '../accounts/account.entity';
-import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountsRepository, UserProfile } from '../accounts/accounts.repository';
 import { UserEntity } from '../accounts/user.entity';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
@@ -155,8 +155,8 @@ export class AuthService {
     });
   }
 
-  async me(caller: AuthUser): Promise<UserEntity> {
-    const user = await this.accounts.findUser(caller.accountId, caller.userId);
+  async me(caller: AuthUser): Promise<UserProfile> {
+    const user = await this.accounts.findProfile(caller.accountId, caller.userId);
     if (!user) throw notFound();
     return user;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../accounts/roles';
+import { prepared, PreparedQueries } from '../database/prepared';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RevokeReason, SessionEntity } from './session.entity';
 
@@ -63,7 +64,9 @@ export interface RevokeFilter {
  *    consumed, so an expired token cannot be replayed;
  * 4. the session is stamped with the activity, client and tightened snapshot.
  */
-const ROTATE_SQL = `
+export const ROTATE_SQL = prepared<RotateValues, RotateRow>(
+  'sessions_rotate',
+  `
 WITH consumed AS (
   UPDATE refresh_tokens rt
      SET used_at = $3
@@ -101,7 +104,10 @@ touched AS (
 )
 SELECT c.session_id, c.account_id, c.user_id, c.role, c.is_active, c.auth_time, c.presented_issued_at,
        c.idle_max_seconds, c.abs_max_seconds, EXISTS (SELECT 1 FROM touched) AS rotated
-  FROM consumed c`;
+  FROM consumed c`,
+);
+
+type RotateValues = [Buffer, Buffer, Date, boolean, number, number, string | null, string | null];
 
 interface RotateRow {
   session_id: string;
@@ -147,7 +153,10 @@ interface UsedTokenRow {
 /** The SQL of the session lifecycle. Every statement is scoped by account or by a secret hash. */
 @Injectable()
 export class SessionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly prepared: PreparedQueries,
+  ) {}
 
   async create(manager: EntityManager, session: NewSession): Promise<SessionEntity> {
     const row = manager.create(SessionEntity, {
@@ -175,7 +184,7 @@ export class SessionsRepository {
   }
 
   async rotate(params: RotateParams): Promise<RotateResult | null> {
-    const rows: RotateRow[] = await this.dataSource.query(ROTATE_SQL, [
+    const rows = await this.prepared.rows(ROTATE_SQL, [
       params.presentedJtiHash,
       params.successorJtiHash,
       params.now,
