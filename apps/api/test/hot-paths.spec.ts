@@ -66,7 +66,7 @@ describe('hot-path statements are prepared (real PostgreSQL)', () => {
       for (const client of clients) client.release();
     }
     expect(generic['users_profile']).toBeGreaterThan(0);
-    //DEVICES
+    expect(generic['sessions_devices_page']).toBeGreaterThan(0);
   });
 
   it('keeps the request bounds: a prepared statement that runs too long is cancelled and answered as unavailable', async () => {
