@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { TokenService } from '../src/auth/token.service';
@@ -119,9 +119,17 @@ async function machineInfo(db: DataSource, dataDir: string): Promise<MachineInfo
 }
 
 /** Flushed, analysed tables before each scenario, so one scenario's debris does not bill the next. */
-async function settle(db: DataSource): Promise<void> {
-  await db.query('VACUUM (ANALYZE) sessions, refresh_tokens, users, accounts');
-  await db.query('CHECKPOINT');
+async function settle(databaseUrl: string): Promise<void> {
+  // Its own connection: VACUUM and CHECKPOINT may outlast the API pool's request bounds
+  // (statement_timeout, query timeout) on a busy machine.
+  const client = new Client({ connectionString: databaseUrl, application_name: 'sessions-bench', statement_timeout: 120_000 });
+  await client.connect();
+  try {
+    await client.query('VACUUM (ANALYZE) sessions, refresh_tokens, users, accounts');
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
 }
 
 interface Measured {
@@ -325,7 +333,7 @@ async function bench(options: BenchOptions, cleanup: Cleanup): Promise<RunReport
     userAgent: USER_AGENT,
     ip: '127.0.0.1',
   };
-  await settle(db);
+  await settle(databaseUrl);
 
   // A quiet moment: what the rest of the machine is doing before we load it.
   const idleFrom = { cpu: meter.read(), node: processCpuSeconds() };
@@ -442,7 +450,7 @@ async function bench(options: BenchOptions, cleanup: Cleanup): Promise<RunReport
   const parts = new Map<PhaseId, Measured[]>(scenarios.map((scenario) => [scenario.id, []]));
   for (let round = 1; round <= options.rounds; round++) {
     for (const scenario of scenarios) {
-      await settle(db);
+      await settle(databaseUrl);
       const measured = await scenario.run(round);
       parts.get(scenario.id)?.push(measured);
       logMeasured(`${scenario.id} ${scenario.name}, round ${round}/${options.rounds}`, scenario.expected, measured);
