@@ -21,8 +21,8 @@ const check = (reasons: string[]) => `revoke_reason IS NULL OR revoke_reason IN 
  * `session_limit`. NOT VALID then VALIDATE: the new constraint is checked for new rows at
  * once, and the existing rows are validated without holding the table's exclusive lock.
  */
-export class SessionLimit1764000000000 implements MigrationInterface {
-  name = 'SessionLimit1764000000000';
+export class SessionLimit1764100000000 implements MigrationInterface {
+  name = 'SessionLimit1764100000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "sessions" DROP CONSTRAINT "ck_sessions_revoke_reason"`);
