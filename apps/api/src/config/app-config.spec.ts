@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(config.databaseMigrationUrl).toBeUndefined();
     expect(config.databaseTimeouts).toEqual({ connectMs: 1000, queryMs: 1000, statementMs: 800, slowMs: 120000 });
     expect(config.refreshReuseGraceSeconds).toBe(10);
+    expect(config.sessionMaxPerUser).toBe(50);
     expect(config.accessTokenTtlSeconds).toBe(300);
     expect(config.argon2).toEqual({ memoryKib: 19456, iterations: 2, parallelism: 1 });
     expect(config.policy).toEqual({

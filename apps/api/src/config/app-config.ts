@@ -69,6 +69,8 @@ export interface AppConfig {
   refreshTokenSecret: string | undefined;
   accessTokenTtlSeconds: number;
   refreshReuseGraceSeconds: number;
+  /** Live sessions one user may hold; a sign-in beyond it ends their least recently used one. */
+  sessionMaxPerUser: number;
   /** How often expired sessions are marked ended; 0 disables the job. */
   sessionSweepIntervalSeconds: number;
   policy: PolicyBounds;
@@ -227,6 +229,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTokenSecret: secret(env, 'JWT_REFRESH_SECRET'),
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 3600),
     refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+    sessionMaxPerUser: int(env, 'SESSION_MAX_PER_USER', 50, 1, 10_000),
     sessionSweepIntervalSeconds: int(env, 'SESSION_SWEEP_INTERVAL_SECONDS', 60, 0, 86400),
     policy,
     argon2: {
