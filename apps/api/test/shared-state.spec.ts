@@ -13,6 +13,9 @@ const LIMITS = {
   // Opening connections for two apps at once on a loaded two-core CI machine can pass the 1 s
   // default; these tests are about the counters, not that bound (database-bounds.spec.ts is).
   DATABASE_CONNECT_TIMEOUT_MS: '5000',
+  // The locked-table test relies on the production statement bound cancelling the upsert.
+  DATABASE_QUERY_TIMEOUT_MS: '2000',
+  DATABASE_STATEMENT_TIMEOUT_MS: '800',
 };
 
 async function ownerClient(t: TestApp): Promise<Client> {

@@ -117,6 +117,11 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     PASSWORD_CHANGE_MAX_FAILURES: '100000',
     SIGNUP_MAX_PER_ADDRESS: '100000',
     REFRESH_MAX_PER_ADDRESS: '100000000',
+    // The production bounds (1 s) are about a frozen database; a CI machine with two busy
+    // cores can starve a healthy one for longer. Specs of the bounds set their own.
+    DATABASE_CONNECT_TIMEOUT_MS: '10000',
+    DATABASE_QUERY_TIMEOUT_MS: '10000',
+    DATABASE_STATEMENT_TIMEOUT_MS: '8000',
     ...env,
   });
   return {
