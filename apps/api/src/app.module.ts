@@ -12,8 +12,17 @@ import { CoreModule } from './core.module';
 import { DatabaseModule } from './database/database.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthController } from './health/health.controller';
+import { IdentitiesModule } from './identities/identities.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions/sessions.module';
+
+/**
+ * The request URL as logged: an OIDC callback's query (authorization code, state) is
+ * dropped — single-use and PKCE-bound as the code is, it has no business in logs.
+ */
+export function loggableUrl(url: string): string {
+  return /^\/api\/auth\/oauth\/[^/?]+\/callback\?/.test(url) ? `${url.slice(0, url.indexOf('?'))}?[redacted]` : url;
+}
 
 export interface AppOptions {
   clock?: Clock;
@@ -47,7 +56,7 @@ export class AppModule {
               // Fastify assigns the id (see app.factory.ts); pino-http reuses it.
               genReqId: (request: IncomingMessage & { id?: string }) => request.id ?? 'unknown',
               serializers: {
-                req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+                req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
               autoLogging: { ignore: (request: IncomingMessage) => request.url === '/api/health' || request.url === '/api/metrics' },
@@ -63,6 +72,7 @@ export class AppModule {
         AccountSecurityModule,
         DevicesModule,
         AuditEventsModule,
+        IdentitiesModule,
       ],
       controllers: [HealthController],
     };
