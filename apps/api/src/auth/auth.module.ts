@@ -28,7 +28,19 @@ import { TokenService } from './token.service';
     IdentitiesModule,
   ],
   controllers: [AuthController, OidcController],
-  providers: [OidcProviders, OidcSignInService, AuthService, AuthLimits, SignInLimiter, RefreshService, SignInService, TokenService, JwtStrategy, JwtAuthGuard, RolesGuard],
+  providers: [
+    OidcProviders,
+    OidcSignInService,
+    AuthService,
+    AuthLimits,
+    SignInLimiter,
+    RefreshService,
+    SignInService,
+    TokenService,
+    JwtStrategy,
+    JwtAuthGuard,
+    RolesGuard,
+  ],
   exports: [JwtAuthGuard, RolesGuard],
 })
 export class AuthModule {}

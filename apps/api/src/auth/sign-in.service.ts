@@ -26,12 +26,7 @@ export class SignInService {
     private readonly audit: AuditService,
   ) {}
 
-  async startSession(
-    manager: EntityManager,
-    user: UserEntity,
-    client: ClientInfo,
-    method: SignInMethod,
-  ): Promise<TokenPair> {
+  async startSession(manager: EntityManager, user: UserEntity, client: ClientInfo, method: SignInMethod): Promise<TokenPair> {
     const issuedAt = this.clock.nowSeconds();
     const now = new Date(issuedAt * 1000);
     const snapshot = snapshotPolicy(issuedAt, await this.policies.effectiveFor(user.accountId, manager));

@@ -132,7 +132,9 @@ describe('loadConfig', () => {
       ['8EAEF023-2B34-4DA1-9BAA-8BC8C9D6A490', 'https://login.microsoftonline.com/8eaef023-2b34-4da1-9baa-8bc8c9d6a490/v2.0'],
     ])('makes the Microsoft issuer from tenant %s as a bare issuer (so the {tenantid} rule applies)', (tenant, issuer) => {
       const config = loadConfig({ OIDC_MICROSOFT_CLIENT_ID: 'm-id', OIDC_MICROSOFT_TENANT: tenant, PUBLIC_URL: 'https://a.example' });
-      expect(config.oidc.providers).toEqual([expect.objectContaining({ id: 'microsoft', kind: 'microsoft', issuer, clientSecret: undefined })]);
+      expect(config.oidc.providers).toEqual([
+        expect.objectContaining({ id: 'microsoft', kind: 'microsoft', issuer, clientSecret: undefined }),
+      ]);
     });
 
     it('reads any other issuer listed in OIDC_PROVIDERS', () => {
@@ -152,7 +154,12 @@ describe('loadConfig', () => {
     });
 
     it('allows a plain-http issuer only on loopback and only when asked', () => {
-      const env = { OIDC_PROVIDERS: 'mock', OIDC_MOCK_ISSUER: 'http://127.0.0.1:9999', OIDC_MOCK_CLIENT_ID: 'm', PUBLIC_URL: 'http://localhost:3000' };
+      const env = {
+        OIDC_PROVIDERS: 'mock',
+        OIDC_MOCK_ISSUER: 'http://127.0.0.1:9999',
+        OIDC_MOCK_CLIENT_ID: 'm',
+        PUBLIC_URL: 'http://localhost:3000',
+      };
       expect(() => loadConfig(env)).toThrow(/^OIDC_MOCK_ISSUER: is plain http/);
       expect(loadConfig({ ...env, OIDC_ALLOW_INSECURE_LOOPBACK: 'true' }).oidc.providers[0]?.allowInsecure).toBe(true);
       expect(() => loadConfig({ ...env, OIDC_MOCK_ISSUER: 'http://idp.example', OIDC_ALLOW_INSECURE_LOOPBACK: 'true' })).toThrow(

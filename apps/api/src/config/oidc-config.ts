@@ -36,7 +36,8 @@ type Env = Record<string, string | undefined>;
 const ID = /^[a-z][a-z0-9-]{0,31}$/;
 const PRESETS = ['google', 'microsoft'] as const;
 /** Microsoft's multi-tenant names, or a tenant id (GUID) or verified domain. */
-const MICROSOFT_TENANT = /^(common|organizations|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
+const MICROSOFT_TENANT =
+  /^(common|organizations|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
 
 const value = (env: Env, name: string): string | undefined => {
   const raw = env[name]?.trim();
@@ -54,10 +55,12 @@ function issuerUrl(name: string, raw: string, allowInsecureLoopback: boolean): {
   } catch {
     throw new ConfigError(name, `'${raw}' is not a URL`);
   }
-  if (url.search || url.hash || url.username || url.password) throw new ConfigError(name, 'must not carry a query, fragment or credentials');
+  if (url.search || url.hash || url.username || url.password)
+    throw new ConfigError(name, 'must not carry a query, fragment or credentials');
   if (url.protocol === 'https:') return { issuer: url.href, allowInsecure: false };
   if (url.protocol === 'http:' && isLoopback(url)) {
-    if (!allowInsecureLoopback) throw new ConfigError(name, 'is plain http: set OIDC_ALLOW_INSECURE_LOOPBACK=true (tests and local mocks only)');
+    if (!allowInsecureLoopback)
+      throw new ConfigError(name, 'is plain http: set OIDC_ALLOW_INSECURE_LOOPBACK=true (tests and local mocks only)');
     return { issuer: url.href, allowInsecure: true };
   }
   throw new ConfigError(name, 'must be an https:// URL');
@@ -121,7 +124,8 @@ function publicUrlOf(env: Env): string | undefined {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
     throw new ConfigError('PUBLIC_URL', 'must be https:// (plain http only on loopback)');
   }
-  if (url.pathname !== '/' || url.search || url.hash) throw new ConfigError('PUBLIC_URL', 'must be an origin (scheme://host[:port]) without a path');
+  if (url.pathname !== '/' || url.search || url.hash)
+    throw new ConfigError('PUBLIC_URL', 'must be an origin (scheme://host[:port]) without a path');
   return url.origin;
 }
 
@@ -146,6 +150,7 @@ export function loadOidcConfig(env: Env, bool: (name: string, fallback: boolean)
     providers.push(generic(env, id, allowInsecureLoopback));
   }
   const publicUrl = publicUrlOf(env);
-  if (providers.length > 0 && !publicUrl) throw new ConfigError('PUBLIC_URL', 'is required when a sign-in provider is configured (it makes the redirect URI)');
+  if (providers.length > 0 && !publicUrl)
+    throw new ConfigError('PUBLIC_URL', 'is required when a sign-in provider is configured (it makes the redirect URI)');
   return { providers, publicUrl };
 }

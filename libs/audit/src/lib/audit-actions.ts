@@ -8,12 +8,7 @@ export interface AuditPolicyValues {
 export type SignInMethod = 'password' | 'signup' | `oidc:${string}`;
 
 /** Why a sign-in with a known user was refused (unknown users are only logged: no account to audit in). */
-export type LoginFailureReason =
-  | 'wrong_password'
-  | 'inactive_user'
-  | 'sso_required'
-  | 'provider_not_allowed'
-  | 'email_domain_not_allowed';
+export type LoginFailureReason = 'wrong_password' | 'inactive_user' | 'sso_required' | 'provider_not_allowed' | 'email_domain_not_allowed';
 
 /** An account's sign-in policy as it appears in audit details. */
 export interface AuditSignInPolicy {

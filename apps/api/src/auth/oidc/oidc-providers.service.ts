@@ -28,7 +28,7 @@ const PROVIDER_TIMEOUT_SECONDS = 5;
  * The configured providers, on openid-client: discovery (cached per process once it
  * succeeded — provider metadata, not user state), the authorization URL with PKCE
  * (S256), state and nonce, and the code exchange with every check of the ID token
- * (signature, issuer, audience, nonce, expiry) done by the library.
+ * (signature — see enableNonRepudiationChecks —, issuer, audience, nonce, expiry) done by the library.
  */
 @Injectable()
 export class OidcProviders {
@@ -101,7 +101,10 @@ export class OidcProviders {
       pending.catch(() => this.discovered.delete(provider.id));
     }
     return pending.catch((error: unknown) => {
-      this.logger.warn({ event: 'oidc.discovery_failed', provider: provider.id, error: (error as Error).message }, 'provider discovery failed');
+      this.logger.warn(
+        { event: 'oidc.discovery_failed', provider: provider.id, error: (error as Error).message },
+        'provider discovery failed',
+      );
       throw new OidcRefusalException('oidc_unavailable', 'discovery_failed');
     });
   }
@@ -113,6 +116,11 @@ export class OidcProviders {
       timeout: PROVIDER_TIMEOUT_SECONDS,
     });
     configuration.timeout = PROVIDER_TIMEOUT_SECONDS;
+    // By default openid-client trusts the TLS channel for an ID token that comes straight
+    // from the token endpoint (OIDC Core §3.1.3.7) and skips its signature. We check it
+    // against the provider's published keys anyway: defence in depth, and the only proof
+    // when a loopback provider is spoken to over plain http.
+    oidc.enableNonRepudiationChecks(configuration);
     return configuration;
   }
 
@@ -120,14 +128,22 @@ export class OidcProviders {
   private refusalOf(provider: OidcProviderConfig, error: unknown): OidcRefusalException {
     const code = (error as { code?: string }).code;
     const log = (reason: string) =>
-      this.logger.log({ event: 'oidc.exchange_refused', provider: provider.id, reason, error: (error as Error).message }, 'code exchange refused');
+      this.logger.log(
+        { event: 'oidc.exchange_refused', provider: provider.id, reason, error: (error as Error).message },
+        'code exchange refused',
+      );
     if (error instanceof oidc.ResponseBodyError || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON') {
       log('code_rejected');
       return new OidcRefusalException('oidc_exchange_failed', 'code_rejected');
     }
     if (code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' || code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
       const claim = claimOf(error) ?? 'unknown';
-      const reason = code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' ? (claim === 'exp' ? 'id_token_expired' : `id_token_${claim}_invalid`) : `${claim}_mismatch`;
+      const reason =
+        code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED'
+          ? claim === 'exp'
+            ? 'id_token_expired'
+            : `id_token_${claim}_invalid`
+          : `${claim}_mismatch`;
       log(reason);
       return new OidcRefusalException('oidc_invalid_id_token', reason);
     }
@@ -146,7 +162,8 @@ function claimOf(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current; depth++) {
     const cause = (current as { cause?: unknown }).cause;
-    if (cause && typeof cause === 'object' && typeof (cause as { claim?: unknown }).claim === 'string') return (cause as { claim: string }).claim;
+    if (cause && typeof cause === 'object' && typeof (cause as { claim?: unknown }).claim === 'string')
+      return (cause as { claim: string }).claim;
     current = cause;
   }
   return undefined;

@@ -8,7 +8,10 @@ const DETAILS: Record<OidcRefusal, [HttpStatus, string]> = {
   oidc_exchange_failed: [HttpStatus.UNAUTHORIZED, 'The identity provider refused the sign-in code (it may have been used already).'],
   oidc_invalid_id_token: [HttpStatus.UNAUTHORIZED, "The identity provider's answer could not be verified."],
   oidc_email_unverified: [HttpStatus.UNAUTHORIZED, 'The identity provider has not verified your email address.'],
-  oidc_unknown_user: [HttpStatus.UNAUTHORIZED, 'No user of this product has that identity or email address. Ask your account owner to add you.'],
+  oidc_unknown_user: [
+    HttpStatus.UNAUTHORIZED,
+    'No user of this product has that identity or email address. Ask your account owner to add you.',
+  ],
   oidc_user_inactive: [HttpStatus.UNAUTHORIZED, "Your access has been deactivated by your account's owner."],
   oidc_provider_not_allowed: [HttpStatus.FORBIDDEN, 'Your account does not accept sign-in with this provider.'],
   oidc_email_domain_not_allowed: [HttpStatus.FORBIDDEN, 'Your account does not accept sign-in with this email domain.'],

@@ -42,9 +42,7 @@ export class OidcSignInService {
     if (!identity.email || !identity.emailVerified) throw new OidcRefusalException('oidc_email_unverified');
     const email = identity.email;
     const linked = await this.identities.findBySubject(provider.id, identity.subject);
-    const user = linked
-      ? await this.accounts.findUser(linked.accountId, linked.userId)
-      : await this.accounts.findUserByEmail(email);
+    const user = linked ? await this.accounts.findUser(linked.accountId, linked.userId) : await this.accounts.findUserByEmail(email);
     if (!user) throw new OidcRefusalException('oidc_unknown_user', linked ? 'linked_user_gone' : 'unknown_email');
     const account = await this.accounts.findAccount(user.accountId);
     if (!account) throw new OidcRefusalException('oidc_unknown_user', 'account_gone');

@@ -113,7 +113,11 @@ export class OidcController {
   @ApiParam({ name: 'provider', description: 'Provider id.', example: 'google' })
   @ApiQuery({ name: 'code', required: false, description: 'Authorization code (from the provider).' })
   @ApiQuery({ name: 'state', required: false, description: 'State (from the provider).' })
-  @ApiHeader({ name: 'X-Token-Transport', required: false, description: '`cookie`: the refresh token in the HttpOnly cookie (non-browser clients).' })
+  @ApiHeader({
+    name: 'X-Token-Transport',
+    required: false,
+    description: '`cookie`: the refresh token in the HttpOnly cookie (non-browser clients).',
+  })
   @ApiOkResponse({ type: TokenResponseDto, description: 'Signed in (non-browser clients).' })
   @ApiFoundResponse({ description: 'Browser navigations: to the console, or to `/login?reason=<code>` when refused.' })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`oidc_state_mismatch`, `oidc_provider_error`.' })
@@ -132,7 +136,12 @@ export class OidcController {
   ): Promise<void> {
     const provider = this.provider(id);
     // Single use whatever happens: the state cookie goes now.
-    void reply.clearCookie(OIDC_STATE_COOKIE, { httpOnly: true, sameSite: 'lax', path: callbackPath(provider.id), secure: isHttps(request, this.config.secureCookies) });
+    void reply.clearCookie(OIDC_STATE_COOKIE, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: callbackPath(provider.id),
+      secure: isHttps(request, this.config.secureCookies),
+    });
     void reply.headers(NO_STORE);
     try {
       const pair = await this.verifyAndSignIn(provider, request, client);
@@ -153,8 +162,10 @@ export class OidcController {
   private async verifyAndSignIn(provider: OidcProviderConfig, request: FastifyRequest, client: ClientInfo) {
     const query = request.query as Record<string, unknown>;
     const flow = this.sealer.open(request.cookies?.[OIDC_STATE_COOKIE], provider.id, this.clock.nowSeconds());
-    if (!flow || !sameState(flow.state, query['state'])) throw new OidcRefusalException('oidc_state_mismatch', flow ? 'state_mismatch' : 'no_flow');
-    if (query['error'] !== undefined) throw new OidcRefusalException('oidc_provider_error', `provider_${String(query['error']).slice(0, 40)}`);
+    if (!flow || !sameState(flow.state, query['state']))
+      throw new OidcRefusalException('oidc_state_mismatch', flow ? 'state_mismatch' : 'no_flow');
+    if (query['error'] !== undefined)
+      throw new OidcRefusalException('oidc_provider_error', `provider_${String(query['error']).slice(0, 40)}`);
     const rawQuery = request.url.slice(request.url.indexOf('?') + 1);
     const identity = await this.providers.exchange(provider, rawQuery, flow);
     return this.oidcSignIn.signInWith(provider, identity, client);
