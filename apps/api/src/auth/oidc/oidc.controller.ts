@@ -49,7 +49,7 @@ export class OidcController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly clock: Clock,
-    private readonly providers: OidcProviders,
+    private readonly oidcProviders: OidcProviders,
     private readonly oidcSignIn: OidcSignInService,
   ) {
     this.sealer = new OidcStateSealer(config.refreshTokenSecret);
@@ -58,8 +58,8 @@ export class OidcController {
   @Get('providers')
   @ApiOperation({ summary: 'The sign-in providers configured here (for "Sign in with …" buttons)' })
   @ApiOkResponse({ type: [ProviderDto] })
-  list(): ProviderDto[] {
-    return this.providers.list().map((p) => ({ id: p.id, display_name: p.displayName }));
+  providers(): ProviderDto[] {
+    return this.oidcProviders.list().map((p) => ({ id: p.id, display_name: p.displayName }));
   }
 
   @Get('oauth/:provider/authorize')
@@ -76,7 +76,7 @@ export class OidcController {
   async authorize(@Param('provider') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const provider = this.provider(id);
     try {
-      const started = await this.providers.authorizationRequest(provider);
+      const started = await this.oidcProviders.authorizationRequest(provider);
       const sealed = this.sealer.seal({
         provider: provider.id,
         state: started.state,
@@ -167,12 +167,12 @@ export class OidcController {
     if (query['error'] !== undefined)
       throw new OidcRefusalException('oidc_provider_error', `provider_${String(query['error']).slice(0, 40)}`);
     const rawQuery = request.url.slice(request.url.indexOf('?') + 1);
-    const identity = await this.providers.exchange(provider, rawQuery, flow);
+    const identity = await this.oidcProviders.exchange(provider, rawQuery, flow);
     return this.oidcSignIn.signInWith(provider, identity, client);
   }
 
   private provider(id: string): OidcProviderConfig {
-    const provider = this.providers.find(id);
+    const provider = this.oidcProviders.find(id);
     if (!provider) throw notFound('No such sign-in provider.');
     return provider;
   }
