@@ -29,7 +29,7 @@ const sameList = (a: string[] | null, b: string[] | null) => JSON.stringify(a) =
 
 /** Stored sorted and without duplicates, so "no change" is recognisable and the audit diff is stable. */
 const normalised = (list: string[] | null | undefined, lower: boolean): string[] | null | undefined =>
-  list == null ? list : [...new Set(list.map((v) => (lower ? v.trim().toLowerCase() : v.trim())))].sort();
+  list === null || list === undefined ? list : [...new Set(list.map((v) => (lower ? v.trim().toLowerCase() : v.trim())))].sort();
 
 /** The account's sign-in policy (issue 10): owner-only, audited like the session policy. */
 @Injectable()
