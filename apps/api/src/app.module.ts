@@ -7,6 +7,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuditEventsModule } from './audit/audit-events.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
+import { redactUrl } from './common/redact-url';
 import type { RuntimeConfig } from './config/runtime-config';
 import { CoreModule } from './core.module';
 import { DatabaseModule } from './database/database.module';
@@ -18,10 +19,11 @@ import { SessionsModule } from './sessions/sessions.module';
 
 /**
  * The request URL as logged: an OIDC callback's query (authorization code, state) is
- * dropped — single-use and PKCE-bound as the code is, it has no business in logs.
+ * dropped whole (the state too) — single-use and PKCE-bound as the code is, it has no
+ * business in logs; elsewhere credential-like parameters are redacted.
  */
 export function loggableUrl(url: string): string {
-  return /^\/api\/auth\/oauth\/[^/?]+\/callback\?/.test(url) ? `${url.slice(0, url.indexOf('?'))}?[redacted]` : url;
+  return /^\/api\/auth\/oauth\/[^/?]+\/callback\?/.test(url) ? `${url.slice(0, url.indexOf('?'))}?[redacted]` : redactUrl(url);
 }
 
 export interface AppOptions {
@@ -56,6 +58,7 @@ export class AppModule {
               // Fastify assigns the id (see app.factory.ts); pino-http reuses it.
               genReqId: (request: IncomingMessage & { id?: string }) => request.id ?? 'unknown',
               serializers: {
+                // A token a client put in the URL (?access_token=…) is redacted like the headers are.
                 req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },

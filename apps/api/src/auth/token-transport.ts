@@ -30,6 +30,8 @@ export function sendTokens(
   /** The OIDC callback of a browser: the cookie is the only way the token may travel (never a URL). */
   forceCookie = false,
 ): TokenResponseDto {
+  // RFC 6749 §5.1: no cache (browser, proxy) may keep a response that carries a token.
+  void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
   const body: TokenResponseDto = {
     access_token: pair.accessToken,
     token_type: 'bearer',
