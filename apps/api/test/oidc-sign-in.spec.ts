@@ -255,6 +255,14 @@ describe('sign-in with an OpenID Connect provider (a real one on loopback)', () 
       await expectRefused(await finish(await startFlow()), 'oidc_invalid_id_token', before, 'invalid_response');
     });
 
+    it('oversized or malformed claims (hostile provider input), not with a 500', async () => {
+      identity(owner, 'x'.repeat(300));
+      const before = await sessionCount();
+      await expectRefused(await finish(await startFlow()), 'oidc_invalid_id_token', before, 'claim_too_long_or_malformed');
+      identity({ email: `${'a'.repeat(400)}@example.test` }, 'subject-long-email');
+      await expectRefused(await finish(await startFlow()), 'oidc_invalid_id_token', before, 'claim_too_long_or_malformed');
+    });
+
     it('an unverified email', async () => {
       identity(owner, 'subject-unverified', { email_verified: false });
       const before = await sessionCount();
@@ -404,6 +412,17 @@ describe('sign-in with an OpenID Connect provider (a real one on loopback)', () 
           .status,
       ).toBe(403);
     });
+  });
+
+  it('links once when two first sign-ins of the same identity race', async () => {
+    const owner = await signupOwner(t);
+    identity(owner, 'subject-race');
+    const flows = [await startFlow(), await startFlow()];
+    const [a, b] = await Promise.all(flows.map((flow) => finish(flow)));
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const rows = await t.db.query(`SELECT user_id FROM user_identities WHERE subject = 'subject-race'`);
+    expect(rows).toEqual([{ user_id: owner.id }]);
+    expect(await auditOf(owner, 'identity.linked')).toHaveLength(1);
   });
 
   it('lets a user unlink an identity (not someone else’s), audited', async () => {

@@ -169,8 +169,16 @@ function claimOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** What the identity table holds (`subject` varchar(255), `email` varchar(320), as users.email). */
+const MAX_SUBJECT = 255;
+const MAX_EMAIL = 320;
+
 function identityOf(provider: OidcProviderConfig, claims: oidc.IDToken): VerifiedIdentity {
   const email = typeof claims['email'] === 'string' ? claims['email'].trim().toLowerCase() : null;
+  // A provider's claims are input like any other: oversized ones are refused, not a 500.
+  if ((email && (email.length > MAX_EMAIL || !/^[^@\s]+@[^@\s]+$/.test(email))) || claims.sub.length > MAX_SUBJECT - 40) {
+    throw new OidcRefusalException('oidc_invalid_id_token', 'claim_too_long_or_malformed');
+  }
   // Microsoft does not send `email_verified`; `xms_edov` (an optional claim the app
   // registration must request) says the email's domain is verified by its tenant.
   const emailVerified = claims['email_verified'] === true || (provider.kind === 'microsoft' && claims['xms_edov'] === true);
