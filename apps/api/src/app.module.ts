@@ -26,6 +26,9 @@ export function loggableUrl(url: string): string {
   return /^\/api\/auth\/oauth\/[^/?]+\/callback\?/.test(url) ? `${url.slice(0, url.indexOf('?'))}?[redacted]` : redactUrl(url);
 }
 
+/** Probes and scrapes: asked every few seconds, logged never. */
+const QUIET_URLS = new Set(['/api/health', '/api/health/ready', '/api/health/live', '/api/metrics']);
+
 export interface AppOptions {
   clock?: Clock;
   /** Where the JSON logs go (stdout by default); tests capture them. */
@@ -62,7 +65,7 @@ export class AppModule {
                 req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
-              autoLogging: { ignore: (request: IncomingMessage) => request.url === '/api/health' || request.url === '/api/metrics' },
+              autoLogging: { ignore: (request: IncomingMessage) => QUIET_URLS.has(request.url ?? '') },
             },
             options.logStream ?? process.stdout,
           ],

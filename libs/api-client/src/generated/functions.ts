@@ -41,6 +41,10 @@ export type { AuthSignup$Params as AuthSignup$Params } from './fn/auth/auth-sign
 export { authSignup as authSignup } from './fn/auth/auth-signup';
 export type { HealthCheck$Params as HealthCheck$Params } from './fn/ops/health-check';
 export { healthCheck as healthCheck } from './fn/ops/health-check';
+export type { HealthLive$Params as HealthLive$Params } from './fn/ops/health-live';
+export { healthLive as healthLive } from './fn/ops/health-live';
+export type { HealthReady$Params as HealthReady$Params } from './fn/ops/health-ready';
+export { healthReady as healthReady } from './fn/ops/health-ready';
 export type { IdentitiesList$Params as IdentitiesList$Params } from './fn/identities/identities-list';
 export { identitiesList as identitiesList } from './fn/identities/identities-list';
 export type { IdentitiesUnlink$Params as IdentitiesUnlink$Params } from './fn/identities/identities-unlink';

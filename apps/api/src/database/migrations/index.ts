@@ -1,5 +1,6 @@
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
-import { ExternalSignIn1764000000000 } from './1764000000000-external-sign-in';
+import { RateLimits1764000000000 } from './1764000000000-rate-limits';
+import { ExternalSignIn1764100000000 } from './1764100000000-external-sign-in';
 
 /** Every migration in order; listed explicitly because the API ships as one bundle. */
-export const MIGRATIONS = [InitialSchema1763900000000, ExternalSignIn1764000000000];
+export const MIGRATIONS = [InitialSchema1763900000000, RateLimits1764000000000, ExternalSignIn1764100000000];

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * and the account's sign-in policy (external sign-in required for members, accepted
  * providers and email domains; null lists mean "any").
  */
-export class ExternalSignIn1764000000000 implements MigrationInterface {
-  name = 'ExternalSignIn1764000000000';
+export class ExternalSignIn1764100000000 implements MigrationInterface {
+  name = 'ExternalSignIn1764100000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE "user_identities" (
