@@ -1,10 +1,10 @@
 /**
  * One transform for every Nest project: SWC (fast, emits decorator metadata for Nest DI)
- * to CommonJS. NestJS 12 ships ES modules, so those packages are transformed too.
+ * to CommonJS. NestJS 12, openid-client and oauth2-mock-server ship ES modules, so those packages are transformed too.
  */
 module.exports = {
   transform: {
-    '^.+\\.[tj]s$': [
+    '^.+\\.m?[tj]s$': [
       '@swc/jest',
       {
         jsc: {
@@ -18,6 +18,6 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|uid|iterare|load-esm|file-type|token-types|strtok3|@tokenizer|content-disposition|cookie)/)',
+    '/node_modules/(?!(@nestjs|uid|iterare|load-esm|file-type|token-types|strtok3|@tokenizer|content-disposition|cookie|openid-client|oauth4webapi|jose|oauth2-mock-server|is-plain-obj)/)',
   ],
 };

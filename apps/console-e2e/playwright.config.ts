@@ -1,6 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import { join } from 'node:path';
-import { BASE_URL, DATA_DIR, E2E_PORT, WORKSPACE_ROOT } from './src/support/server';
+import { BASE_URL, DATA_DIR, E2E_PORT, OIDC_CLIENT_ID, OIDC_ISSUER, WORKSPACE_ROOT } from './src/support/server';
 
 /**
  * Browser tests of the console against the built API (`node dist/apps/api/main.js`),
@@ -10,6 +10,8 @@ import { BASE_URL, DATA_DIR, E2E_PORT, WORKSPACE_ROOT } from './src/support/serv
  */
 export default defineConfig({
   testDir: './src',
+  // A real OpenID Connect provider on loopback for "Sign in with …" (oauth2-mock-server).
+  globalSetup: require.resolve('./src/support/global-setup'),
   outputDir: join(WORKSPACE_ROOT, 'dist/artifacts/playwright'),
   fullyParallel: false,
   workers: 1,
@@ -62,6 +64,14 @@ export default defineConfig({
       LOGIN_EMAIL_FREE_FAILURES: '1000',
       SIGNUP_MAX_PER_ADDRESS: '1000',
       REFRESH_MAX_PER_ADDRESS: '100000',
+      PUBLIC_URL: BASE_URL,
+      OIDC_PROVIDERS: 'mock',
+      OIDC_MOCK_ISSUER: OIDC_ISSUER,
+      OIDC_MOCK_CLIENT_ID: OIDC_CLIENT_ID,
+      OIDC_MOCK_CLIENT_SECRET: 'e2e-mock-client-secret',
+      OIDC_MOCK_DISPLAY_NAME: 'Mock IdP',
+      // The mock speaks plain http on loopback; allowed only because this says so.
+      OIDC_ALLOW_INSECURE_LOOPBACK: 'true',
     },
   },
 });

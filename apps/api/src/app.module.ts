@@ -13,8 +13,18 @@ import { CoreModule } from './core.module';
 import { DatabaseModule } from './database/database.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthController } from './health/health.controller';
+import { IdentitiesModule } from './identities/identities.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions/sessions.module';
+
+/**
+ * The request URL as logged: an OIDC callback's query (authorization code, state) is
+ * dropped whole (the state too) — single-use and PKCE-bound as the code is, it has no
+ * business in logs; elsewhere credential-like parameters are redacted.
+ */
+export function loggableUrl(url: string): string {
+  return /^\/api\/auth\/oauth\/[^/?]+\/callback\?/.test(url) ? `${url.slice(0, url.indexOf('?'))}?[redacted]` : redactUrl(url);
+}
 
 /** Probes and scrapes: asked every few seconds, logged never. */
 const QUIET_URLS = new Set(['/api/health', '/api/health/ready', '/api/health/live', '/api/metrics']);
@@ -52,7 +62,7 @@ export class AppModule {
               genReqId: (request: IncomingMessage & { id?: string }) => request.id ?? 'unknown',
               serializers: {
                 // A token a client put in the URL (?access_token=…) is redacted like the headers are.
-                req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+                req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
               autoLogging: { ignore: (request: IncomingMessage) => QUIET_URLS.has(request.url ?? '') },
@@ -68,6 +78,7 @@ export class AppModule {
         AccountSecurityModule,
         DevicesModule,
         AuditEventsModule,
+        IdentitiesModule,
       ],
       controllers: [HealthController],
     };

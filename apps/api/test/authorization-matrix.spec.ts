@@ -64,6 +64,19 @@ const MATRIX: Record<string, Row> = {
   'GET /api/accounts/me/security': { expect: ownerOnly(200) },
   'PATCH /api/accounts/me/security': { expect: ownerOnly(200), call: () => ({ body: { idle_minutes: 60 } }) },
   'POST /api/accounts/me/security/revoke-sessions': { expect: ownerOnly(200), call: () => ({ body: { scope: 'others' } }) },
+  'GET /api/accounts/me/security/sign-in': { expect: ownerOnly(200) },
+  'PATCH /api/accounts/me/security/sign-in': {
+    expect: ownerOnly(200),
+    call: () => ({ body: { allowed_email_domains: ['example.test'] } }),
+  },
+  'GET /api/auth/providers': { expect: all(200) },
+  // No provider is configured in this app: an unconfigured provider is absent, for everyone
+  // (the flows themselves are in oidc-sign-in.spec.ts, against a provider on loopback).
+  'GET /api/auth/oauth/{provider}/authorize': { expect: all(404) },
+  'GET /api/auth/oauth/{provider}/callback': { expect: all(404) },
+  'GET /api/me/identities': { expect: signedIn(200) },
+  // Only the caller's own links: any other id is 404 for everyone.
+  'DELETE /api/me/identities/{id}': { expect: signedIn(404) },
   'POST /api/auth/login': {
     expect: all(200),
     call: (_t, w) => ({ form: { username: w.target.email, password: w.target.password, grant_type: 'password' } }),
@@ -134,7 +147,10 @@ describe('authorization matrix (every operation of openapi.json × every kind of
       const row = MATRIX[key];
       if (!row) throw new Error(`no authorization matrix row for ${key}: add one to MATRIX`);
       const world = await buildWorld();
-      const url = fillPath(operation.path, { id: operation.path.includes('/members/') ? world.target.id : world.target.sessionId });
+      const url = fillPath(operation.path, {
+        id: operation.path.includes('/members/') ? world.target.id : world.target.sessionId,
+        provider: 'google',
+      });
       const accountAIds = [
         world.owner.accountId,
         world.owner.id,

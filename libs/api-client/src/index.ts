@@ -19,6 +19,7 @@ export { devicesList, devicesRevoke, devicesRevokeOthers } from './generated/fun
 export { accountSecurityGet, accountSecurityRevokeSessions, accountSecurityUpdate } from './generated/functions';
 export { auditEventsList, type AuditEventsList$Params } from './generated/functions';
 export { membersAdd, membersList, membersUpdate } from './generated/functions';
+export { oidcAuthorize, oidcProviders, identitiesList, identitiesUnlink, signInPolicyGet, signInPolicyUpdate } from './generated/functions';
 
 // Models and vocabularies (each enum also comes as an array of its values).
 export type {
@@ -30,11 +31,13 @@ export type {
   AuditResourceType,
   DeviceType,
   FieldErrorDto,
+  IdentityDto,
   LocationDto,
   LoginJsonDto,
   MeDto,
   MemberDto,
   PolicyPreset,
+  ProviderDto,
   ProblemDto,
   RevokeScope,
   RevokeSessionsDto,
@@ -42,8 +45,10 @@ export type {
   Role,
   SecurityPolicyDto,
   SessionDto,
+  SignInPolicyDto,
   TokenResponseDto,
   UpdateSecurityPolicyDto,
+  UpdateSignInPolicyDto,
 } from './generated/models';
 export { AUDIT_ACTION } from './generated/models/audit-action-array';
 export { DEVICE_TYPE } from './generated/models/device-type-array';

@@ -26,6 +26,18 @@ export class AccountEntity {
   @Column({ name: 'session_absolute_minutes', type: 'integer', nullable: true })
   sessionAbsoluteMinutes!: number | null;
 
+  /** Members must sign in with a provider; owners keep their password so they cannot lock themselves out. */
+  @Column({ name: 'require_external_sign_in', type: 'boolean', default: false })
+  requireExternalSignIn!: boolean;
+
+  /** Provider ids accepted for sign-in; null: every configured provider. */
+  @Column({ name: 'allowed_sign_in_providers', type: 'text', array: true, nullable: true })
+  allowedSignInProviders!: string[] | null;
+
+  /** Email domains (lower-case) accepted from providers; null: any. */
+  @Column({ name: 'allowed_email_domains', type: 'text', array: true, nullable: true })
+  allowedEmailDomains!: string[] | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

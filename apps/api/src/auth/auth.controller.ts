@@ -3,6 +3,7 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
+  ApiForbiddenResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiNoContentResponse,
@@ -68,6 +69,10 @@ export class AuthController {
   @ApiBody({ type: LoginFormDto })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({ type: ProblemDto, description: 'Wrong email or password (`invalid_credentials`).' })
+  @ApiForbiddenResponse({
+    type: ProblemDto,
+    description: 'The account requires external sign-in for members (`sso_required`); owners keep their password.',
+  })
   @ApiTooManyRequestsResponse({
     type: ProblemDto,
     description:
@@ -87,6 +92,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in with a JSON body' })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({ type: ProblemDto, description: 'Wrong email or password (`invalid_credentials`).' })
+  @ApiForbiddenResponse({
+    type: ProblemDto,
+    description: 'The account requires external sign-in for members (`sso_required`); owners keep their password.',
+  })
   @ApiTooManyRequestsResponse({
     type: ProblemDto,
     description:

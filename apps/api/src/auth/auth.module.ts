@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { AuditModule } from '@sessions/audit';
 import { AccountsModule } from '../accounts/accounts.module';
+import { IdentitiesModule } from '../identities/identities.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { AuthController } from './auth.controller';
@@ -9,6 +10,9 @@ import { AuthLimits } from './auth-limits.service';
 import { JwtAuthGuard, RolesGuard } from './auth.guards';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcProviders } from './oidc/oidc-providers.service';
+import { OidcSignInService } from './oidc/oidc-sign-in.service';
 import { RefreshService } from './refresh.service';
 import { SignInLimiter } from './sign-in-limiter.service';
 import { SignInService } from './sign-in.service';
@@ -21,9 +25,22 @@ import { TokenService } from './token.service';
     AuditModule,
     PassportModule.register({ defaultStrategy: 'jwt', session: false }),
     RateLimitModule,
+    IdentitiesModule,
   ],
-  controllers: [AuthController],
-  providers: [AuthService, AuthLimits, SignInLimiter, RefreshService, SignInService, TokenService, JwtStrategy, JwtAuthGuard, RolesGuard],
+  controllers: [AuthController, OidcController],
+  providers: [
+    OidcProviders,
+    OidcSignInService,
+    AuthService,
+    AuthLimits,
+    SignInLimiter,
+    RefreshService,
+    SignInService,
+    TokenService,
+    JwtStrategy,
+    JwtAuthGuard,
+    RolesGuard,
+  ],
   exports: [JwtAuthGuard, RolesGuard],
 })
 export class AuthModule {}

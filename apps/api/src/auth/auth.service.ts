@@ -79,6 +79,7 @@ export class AuthService {
     try {
       const user = await this.verifiedUser(email, password, client, attempt);
       await attempt.succeeded();
+      await this.refuseWhenSsoRequired(user, client);
       return await this.transactions.run((manager, afterCommit) =>
         this.signIn.startSession(manager, afterCommit, user, client, 'password'),
       );
@@ -86,6 +87,30 @@ export class AuthService {
       // Neither a failure nor a success (e.g. the database failed): the attempt counts for nothing.
       await attempt.release();
     }
+  }
+
+  /**
+   * An account that requires external sign-in refuses its members' passwords (owners
+   * keep theirs, so they cannot lock themselves out). Checked only after the password
+   * proved right: a guesser learns nothing about the account's policy.
+   */
+  private async refuseWhenSsoRequired(user: UserEntity, client: ClientInfo): Promise<void> {
+    if (user.role === 'owner') return;
+    const account = await this.accounts.findAccount(user.accountId);
+    if (!account?.requireExternalSignIn) return;
+    await this.transactions.run((manager) =>
+      this.audit.record(manager, auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
+        action: 'auth.login_failed',
+        resourceType: 'user',
+        resourceId: user.id,
+        details: { method: 'password', reason: 'sso_required' },
+      }),
+    );
+    throw new ProblemException(
+      HttpStatus.FORBIDDEN,
+      'sso_required',
+      'Your account requires signing in with its identity provider; use one of the "Sign in with" buttons.',
+    );
   }
 
   /** The active user with this email and password; otherwise records the failure and throws 401. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
-import { AuditService } from '@sessions/audit';
+import { AuditService, SignInMethod } from '@sessions/audit';
 import { snapshotPolicy } from '@sessions/session-policy';
 import type { EntityManager } from 'typeorm';
 import { AccountPolicyService } from '../accounts/account-policy.service';
@@ -16,7 +16,7 @@ import { hashJti, newJti, TokenService } from './token.service';
 import type { TokenPair } from './token.types';
 
 /**
- * What every sign-in path shares (signup, password logins, later OIDC): snapshot
+ * What every sign-in path shares (signup, password logins, OIDC): snapshot
  * the account's effective policy into a new session with its first refresh token,
  * stamp `last_login_at`, audit, and mint both tokens — in the caller's transaction.
  */
@@ -37,7 +37,7 @@ export class SignInService {
     afterCommit: AfterCommit,
     user: UserEntity,
     client: ClientInfo,
-    method: 'password' | 'signup' | 'oidc',
+    method: SignInMethod,
   ): Promise<TokenPair> {
     const issuedAt = this.clock.nowSeconds();
     const now = new Date(issuedAt * 1000);

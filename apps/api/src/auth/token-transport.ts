@@ -12,7 +12,7 @@ export function wantsCookie(request: FastifyRequest): boolean {
   return String(request.headers['x-token-transport'] ?? '').toLowerCase() === 'cookie';
 }
 
-function isHttps(request: FastifyRequest, forceSecure: boolean): boolean {
+export function isHttps(request: FastifyRequest, forceSecure: boolean): boolean {
   return forceSecure || request.protocol === 'https';
 }
 
@@ -27,6 +27,8 @@ export function sendTokens(
   pair: TokenPair,
   forceSecure: boolean,
   now: Date,
+  /** The OIDC callback of a browser: the cookie is the only way the token may travel (never a URL). */
+  forceCookie = false,
 ): TokenResponseDto {
   // RFC 6749 §5.1: no cache (browser, proxy) may keep a response that carries a token.
   void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
@@ -37,7 +39,7 @@ export function sendTokens(
     idle_expires_at: pair.idleExpiresAt.toISOString(),
     absolute_expires_at: pair.absoluteExpiresAt.toISOString(),
   };
-  if (!wantsCookie(request)) return { ...body, refresh_token: pair.refreshToken };
+  if (!forceCookie && !wantsCookie(request)) return { ...body, refresh_token: pair.refreshToken };
   // The cookie outlives the token's own deadlines on purpose: a browser that comes back
   // after the idle (or absolute) deadline must still present it, so the API can answer
   // *why* the session ended (`session_expired_idle`, …) instead of "no token". A dead

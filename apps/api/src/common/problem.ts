@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { SessionEndReason } from '@sessions/session-policy';
+import { OIDC_REFUSALS } from './oidc-refusals';
 
 /** Stable `code` values of the HTTP contract. Clients switch on these, never on `detail`. */
 export const PROBLEM_CODES = [
@@ -16,6 +17,10 @@ export const PROBLEM_CODES = [
   'rate_limited',
   'unavailable',
   'internal_error',
+  // Sign-in with OpenID Connect providers and the account's sign-in policy (issue 10).
+  'sso_required',
+  'last_sign_in_method',
+  ...OIDC_REFUSALS,
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

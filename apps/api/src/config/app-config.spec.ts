@@ -109,4 +109,86 @@ describe('loadConfig', () => {
     expect(config.trustedProxies?.check('10.1.2.3', 'ipv4')).toBe(true);
     expect(config.secureCookies).toBe(true);
   });
+
+  describe('OpenID Connect providers', () => {
+    const google = { OIDC_GOOGLE_CLIENT_ID: 'g-id', OIDC_GOOGLE_CLIENT_SECRET: 'g-secret', PUBLIC_URL: 'https://sessions.example.com' };
+
+    it('offers none when none is configured', () => {
+      expect(loadConfig({}).oidc).toEqual({ providers: [], publicUrl: undefined });
+    });
+
+    it('makes the Google preset from its client id and secret', () => {
+      expect(loadConfig(google).oidc).toEqual({
+        publicUrl: 'https://sessions.example.com',
+        providers: [
+          {
+            id: 'google',
+            displayName: 'Google',
+            kind: 'google',
+            issuer: 'https://accounts.google.com',
+            clientId: 'g-id',
+            clientSecret: 'g-secret',
+            allowInsecure: false,
+          },
+        ],
+      });
+    });
+
+    it.each([
+      [undefined, 'https://login.microsoftonline.com/common/v2.0'],
+      ['organizations', 'https://login.microsoftonline.com/organizations/v2.0'],
+      ['8EAEF023-2B34-4DA1-9BAA-8BC8C9D6A490', 'https://login.microsoftonline.com/8eaef023-2b34-4da1-9baa-8bc8c9d6a490/v2.0'],
+    ])('makes the Microsoft issuer from tenant %s as a bare issuer (so the {tenantid} rule applies)', (tenant, issuer) => {
+      const config = loadConfig({ OIDC_MICROSOFT_CLIENT_ID: 'm-id', OIDC_MICROSOFT_TENANT: tenant, PUBLIC_URL: 'https://a.example' });
+      expect(config.oidc.providers).toEqual([
+        expect.objectContaining({ id: 'microsoft', kind: 'microsoft', issuer, clientSecret: undefined }),
+      ]);
+    });
+
+    it('reads any other issuer listed in OIDC_PROVIDERS', () => {
+      const config = loadConfig({
+        OIDC_PROVIDERS: 'okta, acme-sso',
+        OIDC_OKTA_ISSUER: 'https://acme.okta.com',
+        OIDC_OKTA_CLIENT_ID: 'o',
+        OIDC_OKTA_DISPLAY_NAME: 'Okta',
+        OIDC_ACME_SSO_ISSUER: 'https://sso.acme.example/.well-known/openid-configuration',
+        OIDC_ACME_SSO_CLIENT_ID: 'a',
+        PUBLIC_URL: 'https://a.example',
+      });
+      expect(config.oidc.providers.map((p) => [p.id, p.displayName, p.issuer])).toEqual([
+        ['okta', 'Okta', 'https://acme.okta.com/'],
+        ['acme-sso', 'acme-sso', 'https://sso.acme.example/.well-known/openid-configuration'],
+      ]);
+    });
+
+    it('allows a plain-http issuer only on loopback and only when asked', () => {
+      const env = {
+        OIDC_PROVIDERS: 'mock',
+        OIDC_MOCK_ISSUER: 'http://127.0.0.1:9999',
+        OIDC_MOCK_CLIENT_ID: 'm',
+        PUBLIC_URL: 'http://localhost:3000',
+      };
+      expect(() => loadConfig(env)).toThrow(/^OIDC_MOCK_ISSUER: is plain http/);
+      expect(loadConfig({ ...env, OIDC_ALLOW_INSECURE_LOOPBACK: 'true' }).oidc.providers[0]?.allowInsecure).toBe(true);
+      expect(() => loadConfig({ ...env, OIDC_MOCK_ISSUER: 'http://idp.example', OIDC_ALLOW_INSECURE_LOOPBACK: 'true' })).toThrow(
+        /^OIDC_MOCK_ISSUER: must be an https/,
+      );
+    });
+
+    it.each([
+      [{ OIDC_GOOGLE_CLIENT_ID: 'g', PUBLIC_URL: 'https://a.example' }, 'OIDC_GOOGLE_CLIENT_SECRET'],
+      [{ OIDC_GOOGLE_CLIENT_SECRET: 's' }, 'OIDC_GOOGLE_CLIENT_ID'],
+      [{ OIDC_GOOGLE_CLIENT_ID: 'g', OIDC_GOOGLE_CLIENT_SECRET: 's' }, 'PUBLIC_URL'],
+      [{ ...google, PUBLIC_URL: 'http://sessions.example.com' }, 'PUBLIC_URL'],
+      [{ ...google, PUBLIC_URL: 'https://sessions.example.com/app' }, 'PUBLIC_URL'],
+      [{ OIDC_MICROSOFT_CLIENT_ID: 'm', OIDC_MICROSOFT_TENANT: 'not a tenant', PUBLIC_URL: 'https://a.example' }, 'OIDC_MICROSOFT_TENANT'],
+      [{ OIDC_PROVIDERS: 'google', PUBLIC_URL: 'https://a.example' }, 'OIDC_PROVIDERS'],
+      [{ OIDC_PROVIDERS: 'Bad_Id' }, 'OIDC_PROVIDERS'],
+      [{ OIDC_PROVIDERS: 'okta' }, 'OIDC_OKTA_ISSUER'],
+      [{ OIDC_PROVIDERS: 'okta', OIDC_OKTA_ISSUER: 'https://acme.okta.com' }, 'OIDC_OKTA_CLIENT_ID'],
+      [{ OIDC_PROVIDERS: 'okta', OIDC_OKTA_ISSUER: 'https://acme.okta.com?x=1', OIDC_OKTA_CLIENT_ID: 'o' }, 'OIDC_OKTA_ISSUER'],
+    ])('refuses %p naming %s', (env, variable) => {
+      expect(() => loadConfig(env as Record<string, string>)).toThrow(new RegExp(`^${variable}:`));
+    });
+  });
 });

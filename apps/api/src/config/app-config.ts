@@ -1,6 +1,8 @@
 import { BlockList } from 'node:net';
 import { assertValidBounds, PolicyBounds } from '@sessions/session-policy';
 import { parseTrustedProxies } from '../devices/client-ip';
+import { ConfigError } from './config-error';
+import { loadOidcConfig, OidcConfig } from './oidc-config';
 
 /** Argon2id cost. Production defaults are OWASP's (19 MiB, t=2, p=1). */
 export interface Argon2Config {
@@ -84,17 +86,11 @@ export interface AppConfig {
   seedDemo: boolean;
   /** How long SIGTERM waits for requests in flight before cutting their connections. */
   shutdownDrainSeconds: number;
+  /** Sign-in with OpenID Connect providers (issue 10); no provider configured → none offered. */
+  oidc: OidcConfig;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
@@ -243,6 +239,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     consoleDir: env['CONSOLE_DIR'] || undefined,
     seedDemo: bool(env, 'SEED_DEMO', true),
     shutdownDrainSeconds: int(env, 'SHUTDOWN_DRAIN_SECONDS', 10, 1, 300),
+    oidc: loadOidcConfig(env, (name, fallback) => bool(env, name, fallback)),
   };
 }
 

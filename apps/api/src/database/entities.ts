@@ -1,8 +1,9 @@
 import { AuditEventEntity } from '@sessions/audit';
 import { AccountEntity } from '../accounts/account.entity';
 import { UserEntity } from '../accounts/user.entity';
+import { UserIdentityEntity } from '../identities/user-identity.entity';
 import { RefreshTokenEntity } from '../sessions/refresh-token.entity';
 import { SessionEntity } from '../sessions/session.entity';
 
 /** Every entity, listed explicitly: the API ships as one bundle, so no globbing. */
-export const ENTITIES = [AccountEntity, UserEntity, SessionEntity, RefreshTokenEntity, AuditEventEntity];
+export const ENTITIES = [AccountEntity, UserEntity, SessionEntity, RefreshTokenEntity, AuditEventEntity, UserIdentityEntity];

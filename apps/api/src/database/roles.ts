@@ -16,7 +16,8 @@ export const API_ROLE = 'sessions_api';
 /**
  * Exactly what the API may do, table by table. The API never deletes a row of record:
  * sessions end by `revoked_at`, users by `is_active`, and the audit log is append-only.
- * Only rate-limit counters (throwaway, UNLOGGED) are deleted: on a reset and once expired.
+ * Deleted are only rate-limit counters (throwaway, UNLOGGED: on a reset and once expired)
+ * and identity links a user unlinks (the audit log keeps that story).
  * A table missing here stops the grant step, so a new migration must decide.
  */
 export const API_TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
@@ -26,6 +27,8 @@ export const API_TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> =
   refresh_tokens: ['SELECT', 'INSERT', 'UPDATE'],
   audit_events: ['SELECT', 'INSERT'],
   rate_limits: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  // Unlinking an identity removes its row (the audit log keeps the story).
+  user_identities: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   // TypeORM's migration ledger: the API has no business reading or writing it.
   schema_migrations: [],
 };

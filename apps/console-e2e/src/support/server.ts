@@ -11,3 +11,10 @@ export const BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 export const DATA_DIR = process.env['E2E_DATA_DIR'] || join(tmpdir(), `sessions-e2e-${E2E_PORT}`);
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 export const SCREENSHOT_DIR = join(WORKSPACE_ROOT, 'dist/artifacts/screenshots');
+
+/** The OpenID Connect provider of the suite (oauth2-mock-server, started by global-setup.ts) and the API's client at it. */
+export const OIDC_PORT = Number(process.env['E2E_OIDC_PORT'] || E2E_PORT + 1);
+export const OIDC_ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
+export const OIDC_CLIENT_ID = 'sessions-e2e';
+/** Who the mock provider says signs in: the demo engineer, with a verified email. */
+export const OIDC_USER = { sub: 'e2e-demo-engineer', email: 'engineer@demo.test' };

@@ -15,6 +15,10 @@ export type { AccountSecurityUpdate$Params as AccountSecurityUpdate$Params } fro
 export { accountSecurityUpdate as accountSecurityUpdate } from './fn/account-security/account-security-update';
 export type { AccountSecurityRevokeSessions$Params as AccountSecurityRevokeSessions$Params } from './fn/account-security/account-security-revoke-sessions';
 export { accountSecurityRevokeSessions as accountSecurityRevokeSessions } from './fn/account-security/account-security-revoke-sessions';
+export type { SignInPolicyGet$Params as SignInPolicyGet$Params } from './fn/account-security/sign-in-policy-get';
+export { signInPolicyGet as signInPolicyGet } from './fn/account-security/sign-in-policy-get';
+export type { SignInPolicyUpdate$Params as SignInPolicyUpdate$Params } from './fn/account-security/sign-in-policy-update';
+export { signInPolicyUpdate as signInPolicyUpdate } from './fn/account-security/sign-in-policy-update';
 export type { AuthLoginForm$Params as AuthLoginForm$Params } from './fn/auth/auth-login-form';
 export { authLoginForm as authLoginForm } from './fn/auth/auth-login-form';
 export type { AuthLoginJson$Params as AuthLoginJson$Params } from './fn/auth/auth-login-json';
@@ -23,8 +27,14 @@ export type { AuthLogout$Params as AuthLogout$Params } from './fn/auth/auth-logo
 export { authLogout as authLogout } from './fn/auth/auth-logout';
 export type { AuthMe$Params as AuthMe$Params } from './fn/auth/auth-me';
 export { authMe as authMe } from './fn/auth/auth-me';
+export type { OidcAuthorize$Params as OidcAuthorize$Params } from './fn/auth/oidc-authorize';
+export { oidcAuthorize as oidcAuthorize } from './fn/auth/oidc-authorize';
+export type { OidcCallback$Params as OidcCallback$Params } from './fn/auth/oidc-callback';
+export { oidcCallback as oidcCallback } from './fn/auth/oidc-callback';
 export type { AuthChangePassword$Params as AuthChangePassword$Params } from './fn/auth/auth-change-password';
 export { authChangePassword as authChangePassword } from './fn/auth/auth-change-password';
+export type { OidcProviders$Params as OidcProviders$Params } from './fn/auth/oidc-providers';
+export { oidcProviders as oidcProviders } from './fn/auth/oidc-providers';
 export type { AuthRefresh$Params as AuthRefresh$Params } from './fn/auth/auth-refresh';
 export { authRefresh as authRefresh } from './fn/auth/auth-refresh';
 export type { AuthSignup$Params as AuthSignup$Params } from './fn/auth/auth-signup';
@@ -35,6 +45,10 @@ export type { HealthLive$Params as HealthLive$Params } from './fn/ops/health-liv
 export { healthLive as healthLive } from './fn/ops/health-live';
 export type { HealthReady$Params as HealthReady$Params } from './fn/ops/health-ready';
 export { healthReady as healthReady } from './fn/ops/health-ready';
+export type { IdentitiesList$Params as IdentitiesList$Params } from './fn/identities/identities-list';
+export { identitiesList as identitiesList } from './fn/identities/identities-list';
+export type { IdentitiesUnlink$Params as IdentitiesUnlink$Params } from './fn/identities/identities-unlink';
+export { identitiesUnlink as identitiesUnlink } from './fn/identities/identities-unlink';
 export type { DevicesList$Params as DevicesList$Params } from './fn/devices/devices-list';
 export { devicesList as devicesList } from './fn/devices/devices-list';
 export type { DevicesRevokeOthers$Params as DevicesRevokeOthers$Params } from './fn/devices/devices-revoke-others';

@@ -4,6 +4,19 @@ export interface AuditPolicyValues {
   absolute_minutes: number | null;
 }
 
+/** How a user signed in: `oidc:<provider id>` for external sign-in. */
+export type SignInMethod = 'password' | 'signup' | `oidc:${string}`;
+
+/** Why a sign-in with a known user was refused (unknown users are only logged: no account to audit in). */
+export type LoginFailureReason = 'wrong_password' | 'inactive_user' | 'sso_required' | 'provider_not_allowed' | 'email_domain_not_allowed';
+
+/** An account's sign-in policy as it appears in audit details. */
+export interface AuditSignInPolicy {
+  require_external_sign_in: boolean;
+  allowed_providers: string[] | null;
+  allowed_email_domains: string[] | null;
+}
+
 /**
  * The action catalogue of the HTTP contract, with the shape of each action's
  * `details`. Adding an action here is the only way to emit it, so the audit log
@@ -19,11 +32,14 @@ export interface AuditDetailsByAction {
   'account.sessions_revoked_bulk': { scope: 'all' | 'others'; revoked_count: number };
   'session.revoked': { session_id: string; by: 'self' | 'owner'; reason: string };
   'session.refresh_reuse_detected': { session_id: string };
-  'auth.login_succeeded': { method: 'password' | 'oidc' | 'signup' };
-  'auth.login_failed': { method: 'password' | 'oidc'; reason: 'unknown_email' | 'wrong_password' | 'inactive_user' };
+  'account.sign_in_policy_update': { old: AuditSignInPolicy; new: AuditSignInPolicy };
+  'auth.login_succeeded': { method: SignInMethod };
+  'auth.login_failed': { method: SignInMethod; reason: LoginFailureReason };
   'auth.password_changed': { ended_sessions: number };
   'member.added': { user_id: string; role: string; is_active: boolean };
   'member.updated': { user_id: string; role: string; is_active: boolean };
+  'identity.linked': { user_id: string; provider: string; by: 'email_match' };
+  'identity.unlinked': { user_id: string; provider: string };
 }
 
 export type AuditAction = keyof AuditDetailsByAction;
@@ -31,6 +47,7 @@ export type AuditAction = keyof AuditDetailsByAction;
 export const AUDIT_ACTIONS = [
   'account.session_policy_update',
   'account.sessions_revoked_bulk',
+  'account.sign_in_policy_update',
   'session.revoked',
   'session.refresh_reuse_detected',
   'auth.login_succeeded',
@@ -38,6 +55,8 @@ export const AUDIT_ACTIONS = [
   'auth.password_changed',
   'member.added',
   'member.updated',
+  'identity.linked',
+  'identity.unlinked',
 ] as const satisfies readonly AuditAction[];
 
 // Compile-time proof that the list above names every action of the catalogue.

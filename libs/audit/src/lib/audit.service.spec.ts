@@ -60,6 +60,9 @@ describe('AuditService', () => {
         'auth.password_changed',
         'member.added',
         'member.updated',
+        'account.sign_in_policy_update',
+        'identity.linked',
+        'identity.unlinked',
       ].sort(),
     );
   });

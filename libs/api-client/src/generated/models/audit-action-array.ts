@@ -9,11 +9,14 @@ import { AuditAction } from './audit-action';
 export const AUDIT_ACTION: AuditAction[] = [
   'account.session_policy_update',
   'account.sessions_revoked_bulk',
+  'account.sign_in_policy_update',
   'session.revoked',
   'session.refresh_reuse_detected',
   'auth.login_succeeded',
   'auth.login_failed',
   'auth.password_changed',
   'member.added',
-  'member.updated'
+  'member.updated',
+  'identity.linked',
+  'identity.unlinked'
 ];

@@ -12,6 +12,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'auth.password_changed': 'Password changed',
   'member.added': 'Member added',
   'member.updated': 'Member updated',
+  'account.sign_in_policy_update': 'Sign-in policy changed',
+  'identity.linked': 'Sign-in identity linked',
+  'identity.unlinked': 'Sign-in identity unlinked',
 };
 
 /** The filter's choices, in the API's order. */
@@ -24,6 +27,11 @@ function str(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value).replace(/_/g, ' ') : '';
 }
 
+/** `oidc:google` → "google"; the other methods as words. */
+function methodText(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('oidc:') ? value.slice('oidc:'.length) : str(value) || 'password';
+}
+
 function policyText(value: unknown): string {
   if (typeof value !== 'object' || value === null) {
     return '?';
@@ -32,6 +40,19 @@ function policyText(value: unknown): string {
   const idle = typeof policy['idle_minutes'] === 'number' ? humanDuration(policy['idle_minutes']) : 'default';
   const absolute = typeof policy['absolute_minutes'] === 'number' ? humanDuration(policy['absolute_minutes']) : 'default';
   return `idle ${idle}, max ${absolute}`;
+}
+
+function signInPolicyText(value: unknown): string {
+  if (typeof value !== 'object' || value === null) {
+    return '?';
+  }
+  const policy = value as Details;
+  const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : 'any');
+  return [
+    policy['require_external_sign_in'] === true ? 'external sign-in required for members' : 'passwords allowed',
+    `providers: ${list(policy['allowed_providers'])}`,
+    `domains: ${list(policy['allowed_email_domains'])}`,
+  ].join(' · ');
 }
 
 /** One line that says what an event's `details` mean, per the action catalogue. */
@@ -47,13 +68,19 @@ export function auditSummary(event: AuditEventDto): string {
     case 'session.refresh_reuse_detected':
       return 'A used refresh token was presented again; the session was ended.';
     case 'auth.login_succeeded':
-      return `with ${str(d['method']) || 'password'}`;
+      return `with ${methodText(d['method'])}`;
     case 'auth.login_failed':
-      return [`with ${str(d['method']) || 'password'}`, str(d['reason'])].filter(Boolean).join(' · ');
+      return [`with ${methodText(d['method'])}`, str(d['reason'])].filter(Boolean).join(' · ');
     case 'auth.password_changed':
       return `${str(d['ended_sessions']) || '0'} other sessions ended`;
     case 'member.added':
     case 'member.updated':
       return [str(d['role']), d['is_active'] === false ? 'deactivated' : 'active'].filter(Boolean).join(' · ');
+    case 'account.sign_in_policy_update':
+      return signInPolicyText(d['new']);
+    case 'identity.linked':
+      return `${str(d['provider'])} · matched by verified email`;
+    case 'identity.unlinked':
+      return str(d['provider']);
   }
 }

@@ -6,10 +6,14 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
+import { Api, oidcAuthorize, oidcProviders, type ProviderDto } from '@sessions/api-client';
+import { catchError, map, of } from 'rxjs';
 import { problemOf } from '../../core/api/problem';
 import { AuthSession } from '../../core/auth/auth-session';
 import { parseSignOutReason, signOutNotice } from '../../core/auth/sign-out-reason';
+import { signInRefusalMessage } from './sign-in-refusal';
 
 @Component({
   selector: 'app-login-page',
@@ -29,6 +33,7 @@ import { parseSignOutReason, signOutNotice } from '../../core/auth/sign-out-reas
 export class LoginPage {
   private readonly session = inject(AuthSession);
   private readonly router = inject(Router);
+  private readonly api = inject(Api);
 
   /** Query parameters (router input binding). */
   readonly reason = input<string>();
@@ -42,9 +47,21 @@ export class LoginPage {
   protected readonly failure = signal<string | null>(null);
   protected readonly showPassword = signal(false);
   protected readonly notice = computed(() => {
+    const refusal = signInRefusalMessage(this.reason());
+    if (refusal) {
+      return { text: refusal, expired: true };
+    }
     const reason = parseSignOutReason(this.reason());
     return reason ? signOutNotice(reason) : null;
   });
+  /** The configured providers; none (and no buttons) when the list cannot be had. */
+  protected readonly providers = toSignal(
+    this.api.invoke(oidcProviders).pipe(
+      map((list) => list.map((provider) => ({ ...provider, href: this.authorizeHref(provider) }))),
+      catchError(() => of([])),
+    ),
+    { initialValue: [] },
+  );
 
   protected async submit(): Promise<void> {
     if (this.form.invalid || this.busy()) {
@@ -59,9 +76,16 @@ export class LoginPage {
       await this.router.navigateByUrl(this.safeNext());
     } catch (error) {
       const problem = problemOf(error);
-      this.failure.set(problem.code === 'invalid_credentials' ? 'Wrong email or password.' : problem.detail);
+      this.failure.set(
+        problem.code === 'invalid_credentials' ? 'Wrong email or password.' : (signInRefusalMessage(problem.code) ?? problem.detail),
+      );
       this.busy.set(false);
     }
+  }
+
+  /** A full-page navigation to the API, which redirects to the provider: the flow needs the browser, not XHR. */
+  private authorizeHref(provider: ProviderDto): string {
+    return `${this.api.rootUrl}${oidcAuthorize.PATH.replace('{provider}', encodeURIComponent(provider.id))}`;
   }
 
   /** Only same-app paths, so a crafted link cannot send the user elsewhere. */
