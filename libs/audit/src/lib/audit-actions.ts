@@ -17,7 +17,8 @@ export interface AuditDetailsByAction {
     effective_new: AuditPolicyValues;
   };
   'account.sessions_revoked_bulk': { scope: 'all' | 'others'; revoked_count: number };
-  'session.revoked': { session_id: string; by: 'self' | 'owner'; reason: string };
+  /** `user_id`: whose session, when an owner ended a member's session. */
+  'session.revoked': { session_id: string; by: 'self' | 'owner'; reason: string; user_id?: string };
   'session.refresh_reuse_detected': { session_id: string };
   'auth.login_succeeded': { method: 'password' | 'oidc' | 'signup' };
   'auth.login_failed': { method: 'password' | 'oidc'; reason: 'unknown_email' | 'wrong_password' | 'inactive_user' };
