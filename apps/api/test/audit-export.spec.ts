@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { addMember, login, SignedInUser, signupOwner } from './builders';
 import { createTestApp, TestApp } from './test-app';
 
@@ -171,5 +172,24 @@ describe('audit log: actor filter and export (real PostgreSQL, through HTTP)', (
     const empty = await exportAs(owner, { format: 'csv', action: 'auth.password_changed' });
     expect(empty.status).toBe(200);
     expect(parseCsv(empty.body)).toHaveLength(1); // the header only
+  });
+
+  it('answers a problem, not an empty download, when the log cannot be read before the first byte', async () => {
+    const owner = await signupOwner(t);
+    // Another session holds the log locked: the export's first batch hits the statement timeout.
+    const blocker = new Client({ connectionString: t.ownerUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE');
+      const response = await exportAs(owner, { format: 'csv' });
+      expect(response.status).toBeGreaterThanOrEqual(500);
+      expect(String(response.headers['content-type'])).toContain('application/problem+json');
+      expect(response.headers['content-disposition']).toBeUndefined();
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    expect((await exportAs(owner, { format: 'csv' })).status).toBe(200);
   });
 });

@@ -38,7 +38,8 @@ export class AuditEventsController {
     description:
       'Every event matching the filters, newest first, streamed (an attachment). CSV cells are quoted and cells starting ' +
       "with `=`, `+`, `-` or `@` get a leading `'` so spreadsheets show them as text; `details` is a JSON cell. " +
-      'NDJSON lines are the list endpoint’s event objects. A failure after the first bytes cuts the download short.',
+      'NDJSON lines are the list endpoint’s event objects. The first batch is read before anything is sent (a database ' +
+      'failure then is a problem+json answer); a failure after the first bytes cuts the download short.',
   })
   @ApiProduces('text/csv', 'application/x-ndjson')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'The events, as an attachment.' })
@@ -46,10 +47,11 @@ export class AuditEventsController {
     type: ProblemDto,
     description: 'Unknown format or action, bad actor id or date-time (`validation_failed`).',
   })
-  exportEvents(@CurrentUser() caller: AuthUser, @Query() query: ExportAuditEventsQueryDto): StreamableFile {
+  async exportEvents(@CurrentUser() caller: AuthUser, @Query() query: ExportAuditEventsQueryDto): Promise<StreamableFile> {
     const stamp = this.clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
     const { format, ...filters } = query;
-    return new StreamableFile(Readable.from(this.auditEvents.export(caller, filters, format)), {
+    const chunks = await this.auditEvents.export(caller, filters, format);
+    return new StreamableFile(Readable.from(chunks), {
       type: EXPORT_TYPES[format],
       disposition: `attachment; filename="audit-events-${stamp}.${format}"`,
     });

@@ -49,17 +49,32 @@ export class AuditEventsService {
    * The walk goes backwards from the first batch, so events recorded while it runs
    * (newer than that batch) are not in it.
    */
-  async *export(caller: AuthUser, query: AuditEventFilterQueryDto, format: AuditExportFormat): AsyncGenerator<string> {
+  async export(caller: AuthUser, query: AuditEventFilterQueryDto, format: AuditExportFormat): Promise<AsyncIterable<string>> {
+    const filter = filterOf(query);
+    // The first batch is read before any byte is sent, so a database that is down or slow
+    // answers a problem+json 503 instead of an empty "successful" download.
+    const first = await this.repository.list(caller.accountId, { ...filter, limit: EXPORT_BATCH });
+    return this.exportFrom(caller.accountId, filter, format, first);
+  }
+
+  private async *exportFrom(
+    accountId: string,
+    filter: Omit<AuditEventFilter, 'after' | 'limit'>,
+    format: AuditExportFormat,
+    first: AuditEventRow[],
+  ): AsyncGenerator<string> {
     if (format === 'csv') yield csvHeader();
     const write = format === 'csv' ? csvRow : ndjsonRow;
-    const filter = filterOf(query);
-    let after: AuditCursor | undefined;
+    let rows = first;
     for (;;) {
-      const rows = await this.repository.list(caller.accountId, { ...filter, after, limit: EXPORT_BATCH });
       if (rows.length > 0) yield rows.map((row) => write(mapAuditEvent(row))).join('');
       const last = rows[rows.length - 1];
       if (rows.length < EXPORT_BATCH || !last) return;
-      after = { occurredAt: last.occurredAtExact, id: last.id };
+      rows = await this.repository.list(accountId, {
+        ...filter,
+        after: { occurredAt: last.occurredAtExact, id: last.id },
+        limit: EXPORT_BATCH,
+      });
     }
   }
 }
