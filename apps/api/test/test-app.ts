@@ -132,8 +132,11 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
  * The real application (every module, guard, pipe and filter) on a fresh database,
  * driven through Fastify's inject: full HTTP semantics without a socket.
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestApp> {
-  const { apiUrl: databaseUrl, ownerUrl } = await createTestDatabase();
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logStream?: DestinationStream; /** Another app's database: a second replica. */ database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const { apiUrl: databaseUrl, ownerUrl } = options.database ?? (await createTestDatabase());
   const config = testConfig(databaseUrl, env);
   const clock = new TestClock();
   const app = await createApp(config, { clock, logStream: options.logStream });

@@ -54,7 +54,14 @@ describe('loadConfig', () => {
       signupWindowSeconds: 3600,
       refreshMaxPerAddress: 1200,
       refreshWindowSeconds: 60,
+      store: 'postgres',
     });
+  });
+
+  it('keeps the limit counters in PostgreSQL unless RATE_LIMIT_STORE=memory (issue 14)', () => {
+    expect(loadConfig({ RATE_LIMIT_STORE: 'memory' }).rateLimit.store).toBe('memory');
+    expect(loadConfig({ RATE_LIMIT_STORE: 'Postgres' }).rateLimit.store).toBe('postgres');
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(/^RATE_LIMIT_STORE/);
   });
 
   it.each([
