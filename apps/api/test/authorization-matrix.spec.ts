@@ -31,6 +31,8 @@ interface Call {
 interface Row {
   /** Expected status per actor, in ACTORS order. */
   expect: Record<Actor, number>;
+  /** A query string the operation needs (without `?`). */
+  query?: string;
   /** The request body (fresh per actor: tokens are single use, emails unique). */
   call?: (t: TestApp, world: World, caller: SignedInUser | null) => Promise<Call> | Call;
 }
@@ -55,12 +57,17 @@ const ownerOnly = (status: number): Record<Actor, number> => ({
 /** The table. A new operation in openapi.json without a row here fails the suite. */
 const MATRIX: Record<string, Row> = {
   'GET /api/accounts/me/audit-events': { expect: ownerOnly(200) },
+  // other_owner: 200 with their own account's events only (the check below: nothing of account A).
+  'GET /api/accounts/me/audit-events/export': { expect: ownerOnly(200), query: 'format=ndjson' },
   'GET /api/accounts/me/members': { expect: { ...ownerOnly(200), admin: 200 } },
   'POST /api/accounts/me/members': {
     expect: ownerOnly(201),
     call: () => ({ body: { name: 'New', email: `new-${unique()}@example.test`, role: 'engineer', password: 'member-password-1' } }),
   },
   'PATCH /api/accounts/me/members/{id}': { expect: { ...ownerOnly(200), other_owner: 404 }, call: () => ({ body: { role: 'admin' } }) },
+  'GET /api/accounts/me/members/{id}/sessions': { expect: { ...ownerOnly(200), other_owner: 404 } },
+  'DELETE /api/accounts/me/members/{id}/sessions': { expect: { ...ownerOnly(200), other_owner: 404 } },
+  'DELETE /api/accounts/me/members/{id}/sessions/{sessionId}': { expect: { ...ownerOnly(204), other_owner: 404 } },
   'GET /api/accounts/me/security': { expect: ownerOnly(200) },
   'PATCH /api/accounts/me/security': { expect: ownerOnly(200), call: () => ({ body: { idle_minutes: 60 } }) },
   'POST /api/accounts/me/security/revoke-sessions': { expect: ownerOnly(200), call: () => ({ body: { scope: 'others' } }) },
@@ -147,10 +154,12 @@ describe('authorization matrix (every operation of openapi.json × every kind of
       const row = MATRIX[key];
       if (!row) throw new Error(`no authorization matrix row for ${key}: add one to MATRIX`);
       const world = await buildWorld();
-      const url = fillPath(operation.path, {
+      const path = fillPath(operation.path, {
         id: operation.path.includes('/members/') ? world.target.id : world.target.sessionId,
+        sessionId: world.target.sessionId,
         provider: 'google',
       });
+      const url = row.query ? `${path}?${row.query}` : path;
       const accountAIds = [
         world.owner.accountId,
         world.owner.id,

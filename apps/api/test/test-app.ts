@@ -162,7 +162,7 @@ export async function createTestApp(
     }
     const response = await app.inject({ method: method as 'GET', url, headers, payload, cookies: options.cookies });
     const type = String(response.headers['content-type'] ?? '');
-    const parsed = type.includes('json') && response.body ? JSON.parse(response.body) : response.body;
+    const parsed = type.includes('json') && !type.includes('ndjson') && response.body ? JSON.parse(response.body) : response.body;
     return { status: response.statusCode, body: parsed, headers: response.headers, cookies: response.cookies as HttpResponse['cookies'] };
   };
 

@@ -18,8 +18,10 @@ export { authLoginJson, authLogout, authMe, authRefresh, authSignup } from './ge
 export { devicesList, devicesRevoke, devicesRevokeOthers } from './generated/functions';
 export { accountSecurityGet, accountSecurityRevokeSessions, accountSecurityUpdate } from './generated/functions';
 export { auditEventsList, type AuditEventsList$Params } from './generated/functions';
+export { auditEventsExportEvents$Csv, auditEventsExportEvents$XNdjson } from './generated/functions';
 export { membersAdd, membersList, membersUpdate } from './generated/functions';
 export { oidcAuthorize, oidcProviders, identitiesList, identitiesUnlink, signInPolicyGet, signInPolicyUpdate } from './generated/functions';
+export { memberSessionsList, memberSessionsRevokeAll, memberSessionsRevokeOne } from './generated/functions';
 
 // Models and vocabularies (each enum also comes as an array of its values).
 export type {
@@ -28,6 +30,7 @@ export type {
   AuditActorDto,
   AuditEventDto,
   AuditEventPageDto,
+  AuditExportFormat,
   AuditResourceType,
   DeviceType,
   FieldErrorDto,

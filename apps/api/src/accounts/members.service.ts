@@ -9,7 +9,7 @@ import { Transactions } from '../database/transactions';
 import { SessionsService } from '../sessions/sessions.service';
 import { isUniqueViolation } from '../database/errors';
 import { AccountsRepository } from './accounts.repository';
-import type { CreateMemberDto, UpdateMemberDto } from './dto/member.dto';
+import type { CreateMemberDto, MemberView, UpdateMemberDto } from './dto/member.dto';
 import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
 
@@ -25,11 +25,15 @@ export class MembersService {
     private readonly audit: AuditService,
   ) {}
 
-  list(caller: AuthUser): Promise<UserEntity[]> {
-    return this.accounts.listUsers(caller.accountId);
+  async list(caller: AuthUser): Promise<MemberView[]> {
+    const [users, counts] = await Promise.all([
+      this.accounts.listUsers(caller.accountId),
+      this.accounts.countLiveSessions(caller.accountId, this.clock.now()),
+    ]);
+    return users.map((user) => ({ user, activeSessionCount: counts.get(user.id) ?? 0 }));
   }
 
-  async add(caller: AuthUser, dto: CreateMemberDto, client: ClientInfo): Promise<UserEntity> {
+  async add(caller: AuthUser, dto: CreateMemberDto, client: ClientInfo): Promise<MemberView> {
     const passwordHash = await this.hasher.hash(dto.password);
     try {
       return await this.transactions.run(async (manager) => {
@@ -49,7 +53,7 @@ export class MembersService {
           resourceId: user.id,
           details: { user_id: user.id, role: user.role, is_active: user.isActive },
         });
-        return user;
+        return { user, activeSessionCount: 0 };
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('That email is already registered.');
@@ -62,7 +66,7 @@ export class MembersService {
    * owners demoting each other cannot leave the account without an active owner.
    * Deactivation and role changes end the member's sessions at once.
    */
-  async update(caller: AuthUser, userId: string, dto: UpdateMemberDto, client: ClientInfo): Promise<UserEntity> {
+  async update(caller: AuthUser, userId: string, dto: UpdateMemberDto, client: ClientInfo): Promise<MemberView> {
     return this.transactions.run(async (manager, afterCommit) => {
       await this.accounts.lockAccount(manager, caller.accountId);
       const user = await this.accounts.findUser(caller.accountId, userId, manager);
@@ -86,7 +90,8 @@ export class MembersService {
         resourceId: user.id,
         details: { user_id: user.id, role, is_active: isActive },
       });
-      return Object.assign(user, { role, isActive });
+      const counts = await this.accounts.countLiveSessions(caller.accountId, this.clock.now(), user.id, manager);
+      return { user: Object.assign(user, { role, isActive }), activeSessionCount: counts.get(user.id) ?? 0 };
     });
   }
 

@@ -5,6 +5,8 @@ import type { AuditCursor } from './audit-cursor';
 
 export interface AuditEventFilter {
   action?: AuditAction;
+  /** Only events done by this user (of the same account: the account filter comes first). */
+  actorUserId?: string;
   /** inclusive */
   since?: Date;
   /** exclusive */
@@ -58,6 +60,7 @@ export class AuditEventsRepository {
     const params: unknown[] = [accountId];
     const where = ['e.account_id = $1'];
     if (filter.action !== undefined) where.push(`e.action = $${params.push(filter.action)}`);
+    if (filter.actorUserId !== undefined) where.push(`e.actor_user_id = $${params.push(filter.actorUserId)}`);
     if (filter.since !== undefined) where.push(`e.occurred_at >= $${params.push(filter.since)}`);
     if (filter.until !== undefined) where.push(`e.occurred_at < $${params.push(filter.until)}`);
     if (filter.after !== undefined) {

@@ -11,6 +11,7 @@ const END_REASON_BY_REVOKE_REASON: Readonly<Record<RevokeReason, SessionEndReaso
   device_revoked: 'signed_out_elsewhere',
   others_revoked: 'signed_out_elsewhere',
   bulk_revoked: 'revoked_by_owner',
+  owner_revoked: 'revoked_by_owner',
   refresh_reuse: 'refresh_reuse',
   password_changed: 'password_changed',
   user_deactivated: 'user_deactivated',

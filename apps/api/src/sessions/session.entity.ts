@@ -8,6 +8,7 @@ export const REVOKE_REASONS = [
   'device_revoked',
   'others_revoked',
   'bulk_revoked',
+  'owner_revoked',
   'refresh_reuse',
   'password_changed',
   'user_deactivated',

@@ -106,3 +106,10 @@ export async function revokeAccountSessions(ownerToken: string, scope: 'all' | '
 export async function changePassword(token: string, currentPassword: string, newPassword: string): Promise<void> {
   await call('POST', '/api/auth/password', { current_password: currentPassword, new_password: newPassword }, { token });
 }
+
+/** `count` sign-ins of the user: each one is an `auth.login_succeeded` event in the audit log. */
+export async function signInTimes(email: string, password: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await signInElsewhere(email, password);
+  }
+}

@@ -26,6 +26,12 @@ export const appRoutes: Route[] = [
         loadComponent: () => import('./features/security/security-page').then((m) => m.SecurityPage),
       },
       {
+        // Owners manage, admins read; engineers get the API's 403 (the menu doesn't offer it).
+        path: 'members',
+        title: 'Members · Sessions',
+        loadComponent: () => import('./features/members/members-page').then((m) => m.MembersPage),
+      },
+      {
         path: 'audit',
         title: 'Audit log · Sessions',
         canActivate: [ownerGuard],

@@ -3,12 +3,22 @@
 
 export type { AuditEventsList$Params as AuditEventsList$Params } from './fn/audit/audit-events-list';
 export { auditEventsList as auditEventsList } from './fn/audit/audit-events-list';
+export type { AuditEventsExportEvents$XNdjson$Params as AuditEventsExportEvents$XNdjson$Params } from './fn/audit/audit-events-export-events-x-ndjson';
+export { auditEventsExportEvents$XNdjson as auditEventsExportEvents$XNdjson } from './fn/audit/audit-events-export-events-x-ndjson';
+export type { AuditEventsExportEvents$Csv$Params as AuditEventsExportEvents$Csv$Params } from './fn/audit/audit-events-export-events-csv';
+export { auditEventsExportEvents$Csv as auditEventsExportEvents$Csv } from './fn/audit/audit-events-export-events-csv';
 export type { MembersList$Params as MembersList$Params } from './fn/members/members-list';
 export { membersList as membersList } from './fn/members/members-list';
 export type { MembersAdd$Params as MembersAdd$Params } from './fn/members/members-add';
 export { membersAdd as membersAdd } from './fn/members/members-add';
 export type { MembersUpdate$Params as MembersUpdate$Params } from './fn/members/members-update';
 export { membersUpdate as membersUpdate } from './fn/members/members-update';
+export type { MemberSessionsList$Params as MemberSessionsList$Params } from './fn/members/member-sessions-list';
+export { memberSessionsList as memberSessionsList } from './fn/members/member-sessions-list';
+export type { MemberSessionsRevokeAll$Params as MemberSessionsRevokeAll$Params } from './fn/members/member-sessions-revoke-all';
+export { memberSessionsRevokeAll as memberSessionsRevokeAll } from './fn/members/member-sessions-revoke-all';
+export type { MemberSessionsRevokeOne$Params as MemberSessionsRevokeOne$Params } from './fn/members/member-sessions-revoke-one';
+export { memberSessionsRevokeOne as memberSessionsRevokeOne } from './fn/members/member-sessions-revoke-one';
 export type { AccountSecurityGet$Params as AccountSecurityGet$Params } from './fn/account-security/account-security-get';
 export { accountSecurityGet as accountSecurityGet } from './fn/account-security/account-security-get';
 export type { AccountSecurityUpdate$Params as AccountSecurityUpdate$Params } from './fn/account-security/account-security-update';

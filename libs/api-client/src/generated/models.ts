@@ -6,6 +6,7 @@ export type { AuditAction } from './models/audit-action';
 export type { AuditActorDto } from './models/audit-actor-dto';
 export type { AuditEventDto } from './models/audit-event-dto';
 export type { AuditEventPageDto } from './models/audit-event-page-dto';
+export type { AuditExportFormat } from './models/audit-export-format';
 export type { AuditResourceType } from './models/audit-resource-type';
 export type { ChangePasswordDto } from './models/change-password-dto';
 export type { CreateMemberDto } from './models/create-member-dto';

@@ -30,7 +30,8 @@ export interface AuditDetailsByAction {
     effective_new: AuditPolicyValues;
   };
   'account.sessions_revoked_bulk': { scope: 'all' | 'others'; revoked_count: number };
-  'session.revoked': { session_id: string; by: 'self' | 'owner'; reason: string };
+  /** `user_id`: whose session, when an owner ended a member's session. */
+  'session.revoked': { session_id: string; by: 'self' | 'owner'; reason: string; user_id?: string };
   'session.refresh_reuse_detected': { session_id: string };
   'account.sign_in_policy_update': { old: AuditSignInPolicy; new: AuditSignInPolicy };
   'auth.login_succeeded': { method: SignInMethod };

@@ -14,7 +14,7 @@ import type { RefreshRefusal } from './refusal';
  * - `expired_idle` / `expired_absolute`: a deadline of the session policy passed;
  * - `signed_out`: the user signed out of this session;
  * - `signed_out_elsewhere`: the user ended this session from another of their devices;
- * - `revoked_by_owner`: the account's owner signed everyone out;
+ * - `revoked_by_owner`: the account's owner signed everyone out, or signed this user out;
  * - `refresh_reuse`: an already-used refresh token came back (it may have leaked);
  * - `password_changed`: the user's password changed;
  * - `user_deactivated`: the account's owner deactivated the user;

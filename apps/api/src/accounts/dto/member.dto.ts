@@ -13,9 +13,17 @@ export class MemberDto {
   @ApiProperty({ description: 'false: deactivated, cannot sign in.' }) is_active!: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Last successful sign-in, null if never.' })
   last_login_at!: string | null;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Live sessions (signed-in devices) of the member right now.' })
+  active_session_count!: number;
 }
 
-export function mapMember(user: UserEntity): MemberDto {
+/** A member with how many devices they are signed in on. */
+export interface MemberView {
+  user: UserEntity;
+  activeSessionCount: number;
+}
+
+export function mapMember({ user, activeSessionCount }: MemberView): MemberDto {
   return {
     id: user.id,
     name: user.name,
@@ -23,6 +31,7 @@ export function mapMember(user: UserEntity): MemberDto {
     role: user.role,
     is_active: user.isActive,
     last_login_at: user.lastLoginAt?.toISOString() ?? null,
+    active_session_count: activeSessionCount,
   };
 }
 

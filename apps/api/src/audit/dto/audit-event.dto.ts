@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsOptional,
+  IsUUID,
   isRFC3339,
   IsString,
   Max,
@@ -44,11 +45,17 @@ class IsAuditCursor implements ValidatorConstraintInterface {
   }
 }
 
-export class ListAuditEventsQueryDto {
+/** The filters the audit page and the export share. */
+export class AuditEventFilterQueryDto {
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS, enumName: 'AuditAction', description: 'Only events of this action.' })
   @IsOptional()
   @IsIn(AUDIT_ACTIONS, { message: `action must be one of ${AUDIT_ACTIONS.join(', ')}` })
   action?: AuditAction;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only events done by this user (a member id of your account).' })
+  @IsOptional()
+  @IsUUID('all', { message: 'actor must be a UUID' })
+  actor?: string;
 
   @ApiPropertyOptional({
     format: 'date-time',
@@ -67,7 +74,9 @@ export class ListAuditEventsQueryDto {
   @IsOptional()
   @IsDateTime()
   until?: string;
+}
 
+export class ListAuditEventsQueryDto extends AuditEventFilterQueryDto {
   @ApiPropertyOptional({ description: 'Opaque position from the previous page’s `next_cursor`.' })
   @IsOptional()
   @IsString()
@@ -81,6 +90,19 @@ export class ListAuditEventsQueryDto {
   @Min(1)
   @Max(AUDIT_PAGE_MAX)
   limit?: number;
+}
+
+export const AUDIT_EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
+
+export class ExportAuditEventsQueryDto extends AuditEventFilterQueryDto {
+  @ApiProperty({
+    enum: AUDIT_EXPORT_FORMATS,
+    enumName: 'AuditExportFormat',
+    description: 'CSV (one row per event) or NDJSON (one event object per line).',
+  })
+  @IsIn(AUDIT_EXPORT_FORMATS, { message: `format must be one of ${AUDIT_EXPORT_FORMATS.join(', ')}` })
+  format!: AuditExportFormat;
 }
 
 export class AuditActorDto {

@@ -2,6 +2,13 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { RateLimits1764000000000 } from './1764000000000-rate-limits';
 import { SessionLimit1764100000000 } from './1764100000000-session-limit';
 import { ExternalSignIn1764200000000 } from './1764200000000-external-sign-in';
+import { OwnerRevokedReason1764300000000 } from './1764300000000-owner-revoked-reason';
 
 /** Every migration in order; listed explicitly because the API ships as one bundle. */
-export const MIGRATIONS = [InitialSchema1763900000000, RateLimits1764000000000, SessionLimit1764100000000, ExternalSignIn1764200000000];
+export const MIGRATIONS = [
+  InitialSchema1763900000000,
+  RateLimits1764000000000,
+  SessionLimit1764100000000,
+  ExternalSignIn1764200000000,
+  OwnerRevokedReason1764300000000,
+];

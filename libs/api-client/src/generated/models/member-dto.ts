@@ -5,6 +5,11 @@ import { Role } from '../models/role';
 export interface MemberDto {
 
   /**
+   * Live sessions (signed-in devices) of the member right now.
+   */
+  active_session_count: number;
+
+  /**
    * Sign-in email (lower-cased).
    */
   email: string;

@@ -84,3 +84,26 @@ export function auditSummary(event: AuditEventDto): string {
       return str(d['provider']);
   }
 }
+
+/**
+ * The API's `since` (inclusive) and `until` (exclusive) instants for a range of whole
+ * days in the browser's time zone: from the start of `from` to the end of `to`.
+ * Empty or invalid days leave that side open.
+ */
+export function dayRange(from: string, to: string): { since?: string; until?: string } {
+  const start = localMidnight(from);
+  const end = localMidnight(to);
+  if (end) {
+    end.setDate(end.getDate() + 1);
+  }
+  return { since: start?.toISOString(), until: end?.toISOString() };
+}
+
+function localMidnight(day: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) {
+    return null;
+  }
+  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return Number.isNaN(date.getTime()) ? null : date;
+}

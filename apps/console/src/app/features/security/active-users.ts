@@ -21,7 +21,7 @@ import { injectNow } from '../../shared/now';
       <p class="count" role="status">{{ summary() }}</p>
       @if (users().length > 0) {
         <div class="scroll">
-          <table mat-table [dataSource]="users()" aria-label="Active users">
+          <table mat-table [dataSource]="users()" class="stack-table" aria-label="Active users">
             <ng-container matColumnDef="name">
               <th mat-header-cell *matHeaderCellDef>Name</th>
               <td mat-cell *matCellDef="let user">
@@ -33,15 +33,15 @@ import { injectNow } from '../../shared/now';
             </ng-container>
             <ng-container matColumnDef="email">
               <th mat-header-cell *matHeaderCellDef>Email</th>
-              <td mat-cell *matCellDef="let user">{{ user.email }}</td>
+              <td mat-cell *matCellDef="let user" data-label="Email">{{ user.email }}</td>
             </ng-container>
             <ng-container matColumnDef="devices">
               <th mat-header-cell *matHeaderCellDef>Devices</th>
-              <td mat-cell *matCellDef="let user">{{ devices(user.session_count) }}</td>
+              <td mat-cell *matCellDef="let user" data-label="Devices">{{ devices(user.session_count) }}</td>
             </ng-container>
             <ng-container matColumnDef="last">
               <th mat-header-cell *matHeaderCellDef>Last sign-in</th>
-              <td mat-cell *matCellDef="let user" [matTooltip]="user.last_login_at | dateTime">
+              <td mat-cell *matCellDef="let user" data-label="Last sign-in" [matTooltip]="user.last_login_at | dateTime">
                 {{ user.last_login_at ? (user.last_login_at | relativeTime: now()) : 'Never' }}
               </td>
             </ng-container>

@@ -18,13 +18,17 @@ interface NavItem {
   path: string;
   label: string;
   icon: string;
-  ownerOnly: boolean;
+  /** Who is offered the page (the API decides what they may do there). */
+  roles: readonly Role[];
 }
 
+const ALL: readonly Role[] = ['owner', 'admin', 'engineer'];
+
 const NAV: readonly NavItem[] = [
-  { path: '/devices', label: 'Devices', icon: 'devices', ownerOnly: false },
-  { path: '/security', label: 'Session policy', icon: 'shield', ownerOnly: true },
-  { path: '/audit', label: 'Audit log', icon: 'history', ownerOnly: true },
+  { path: '/devices', label: 'Devices', icon: 'devices', roles: ALL },
+  { path: '/members', label: 'Members', icon: 'group', roles: ['owner', 'admin'] },
+  { path: '/security', label: 'Session policy', icon: 'shield', roles: ['owner'] },
+  { path: '/audit', label: 'Audit log', icon: 'history', roles: ['owner'] },
 ];
 
 const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', engineer: 'Engineer' };
@@ -72,7 +76,10 @@ export class Shell {
       .map((word) => word[0]?.toUpperCase())
       .join(''),
   );
-  protected readonly nav = computed(() => NAV.filter((item) => !item.ownerOnly || this.state.isOwner()));
+  protected readonly nav = computed(() => {
+    const role = this.user()?.role;
+    return NAV.filter((item) => role !== undefined && item.roles.includes(role));
+  });
 
   constructor() {
     // Instantiated here so expiry warnings run for as long as someone is signed in.

@@ -18,6 +18,11 @@ export interface AuditEventsList$Params {
   action?: AuditAction;
 
 /**
+ * Only events done by this user (a member id of your account).
+ */
+  actor?: string;
+
+/**
  * Only events at or after this instant (inclusive), RFC 3339 with a time zone.
  */
   since?: string;
@@ -42,6 +47,7 @@ export function auditEventsList(http: HttpClient, rootUrl: string, params?: Audi
   const rb = new RequestBuilder(rootUrl, auditEventsList.PATH, 'get');
   if (params) {
     rb.query('action', params.action, {});
+    rb.query('actor', params.actor, {});
     rb.query('since', params.since, {});
     rb.query('until', params.until, {});
     rb.query('cursor', params.cursor, {});
