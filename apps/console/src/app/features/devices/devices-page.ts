@@ -4,7 +4,6 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatDialog } from '@angular/material/dialog';
-import { MatDividerModule } from '@angular/material/divider';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Api, devicesList, devicesRevoke, devicesRevokeOthers, type SessionDto } from '@sessions/api-client';
@@ -26,7 +25,6 @@ import { deviceDetails, deviceIcon, placeOf } from './device-text';
     MatButtonModule,
     MatCardModule,
     MatChipsModule,
-    MatDividerModule,
     MatIconModule,
     MatTooltipModule,
     DateTimePipe,

@@ -10,6 +10,7 @@ import { Router } from '@angular/router';
 import { problemOf } from '../../core/api/problem';
 import { AuthSession } from '../../core/auth/auth-session';
 import { parseSignOutReason, signOutNotice } from '../../core/auth/sign-out-reason';
+import { ThemeToggle } from '../../core/ui/theme-toggle';
 
 @Component({
   selector: 'app-login-page',
@@ -21,6 +22,7 @@ import { parseSignOutReason, signOutNotice } from '../../core/auth/sign-out-reas
     MatIconModule,
     MatInputModule,
     MatProgressSpinnerModule,
+    ThemeToggle,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './login-page.html',
