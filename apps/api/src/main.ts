@@ -85,6 +85,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // A closed terminal: PostgreSQL, in its own process group and session, does not get this one.
+  process.once('SIGHUP', () => void shutdown('SIGHUP'));
 
   // Demo users only on the embedded database unless SEED_DEMO says otherwise.
   const seed = process.env['SEED_DEMO'] !== undefined ? config.seedDemo : embedded !== null;
