@@ -9,6 +9,8 @@ import { AppModule, AppOptions } from './app.module';
 import { registerClientInfoHook } from './common/client-info.hook';
 import { registerContentTypeHook } from './common/content-type.hook';
 import { Drain } from './common/drain';
+import { clientErrorHandler, frameworkErrorHandler } from './common/early-errors';
+import { useSafeJsonParser } from './common/json-body';
 import { requestId } from './common/request-id';
 import { ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
@@ -39,11 +41,15 @@ function consoleDirectory(config: RuntimeConfig): string | null {
  * Fastify, problem+json errors, validation, client info, metrics, Swagger and the console.
  */
 export async function createApp(config: RuntimeConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const bodyLimit = 64 * 1024;
   const adapter = new FastifyAdapter({
     trustProxy: false, // client addresses come from our own TRUSTED_PROXIES handling
-    bodyLimit: 64 * 1024,
+    bodyLimit,
     routerOptions: { maxParamLength: 200 },
     genReqId: requestId,
+    // Errors raised before routing and by Node's HTTP parser get the same problem+json.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,
@@ -51,6 +57,7 @@ export async function createApp(config: RuntimeConfig, options: AppOptions = {})
   });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX);
+  useSafeJsonParser(app, bodyLimit);
   // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT (drain, close, stop PostgreSQL, exit 0).
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -58,11 +65,14 @@ export async function createApp(config: RuntimeConfig, options: AppOptions = {})
   drains.set(app, drain);
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
-    // Swagger UI and the Angular build use inline styles; scripts stay same-origin.
+    // Scripts: same-origin files only. The console is built without inline scripts or
+    // handlers (inlineCritical off) and Swagger UI loads swagger-ui-init.js as a file;
+    // console-e2e csp.spec.ts checks both in Chromium. Styles stay inline-capable
+    // (Angular Material and Swagger UI set style attributes).
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'", 'https:'],
         imgSrc: ["'self'", 'data:', 'https:'],
         fontSrc: ["'self'", 'data:', 'https:'],

@@ -7,6 +7,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuditEventsModule } from './audit/audit-events.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
+import { redactUrl } from './common/redact-url';
 import type { RuntimeConfig } from './config/runtime-config';
 import { CoreModule } from './core.module';
 import { DatabaseModule } from './database/database.module';
@@ -47,7 +48,8 @@ export class AppModule {
               // Fastify assigns the id (see app.factory.ts); pino-http reuses it.
               genReqId: (request: IncomingMessage & { id?: string }) => request.id ?? 'unknown',
               serializers: {
-                req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+                // A token a client put in the URL (?access_token=…) is redacted like the headers are.
+                req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
               autoLogging: { ignore: (request: IncomingMessage) => request.url === '/api/health' || request.url === '/api/metrics' },

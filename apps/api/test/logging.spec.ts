@@ -32,6 +32,9 @@ describe('structured logs', () => {
       { headers: { 'x-token-transport': 'cookie' }, cookies: { sessions_refresh: rotated.body.refresh_token } },
     );
     await t.get('/api/auth/me', { token: member.tokens.access_token });
+    // Tokens a client wrongly puts in the URL: the request is still logged, the token is not.
+    await t.get(`/api/auth/me?access_token=${member.tokens.access_token}`);
+    await t.get(`/api/me/sessions?refresh_token=${tokens.refresh_token}&token=${rotated.body.access_token}&Id_Token=x.y.z-secret`);
 
     expect(lines.length).toBeGreaterThan(5);
     const entries = lines.map((line) => JSON.parse(line) as Record<string, any>);
@@ -41,6 +44,9 @@ describe('structured logs', () => {
         .filter((entry) => entry['msg'] === 'request completed')
         .every((entry) => typeof entry['req']?.id === 'string' && entry['res']?.statusCode > 0),
     ).toBe(true);
+    const urls = entries.map((entry) => String(entry['req']?.url ?? ''));
+    expect(urls).toContain('/api/auth/me?access_token=[redacted]');
+    expect(urls).toContain('/api/me/sessions?refresh_token=[redacted]&token=[redacted]&Id_Token=[redacted]');
     const all = lines.join('\n');
     const secrets = [
       'very-secret-password-1',
@@ -52,6 +58,7 @@ describe('structured logs', () => {
       rotated.body.access_token,
       rotated.body.refresh_token,
       member.tokens.access_token,
+      'x.y.z-secret',
     ];
     for (const secret of secrets) expect(all).not.toContain(secret);
     // Signatures of JWTs are the secret part: none may appear either.

@@ -18,6 +18,8 @@ import type { AccessClaims } from './token.types';
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly maxLifetimeSeconds: number;
+
   constructor(
     @Inject(APP_CONFIG) config: RuntimeConfig,
     private readonly clock: Clock,
@@ -30,11 +32,17 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       algorithms: ['HS256'],
       ignoreExpiration: true,
     });
+    this.maxLifetimeSeconds = config.accessTokenTtlSeconds;
   }
 
   validate(claims: Partial<AccessClaims>): AuthUser {
     if (claims.typ !== 'access' || typeof claims.exp !== 'number' || claims.exp <= this.clock.nowSeconds()) {
       throw unauthenticated('The access token is expired or not an access token.');
+    }
+    // We never mint a longer-lived token: one that claims more was not made by this
+    // configuration (a leaked key, or an old TTL) and is refused.
+    if (typeof claims.iat !== 'number' || claims.exp - claims.iat > this.maxLifetimeSeconds) {
+      throw unauthenticated('The access token lives longer than this service allows.');
     }
     if (
       typeof claims.sub !== 'string' ||

@@ -28,6 +28,8 @@ export function sendTokens(
   forceSecure: boolean,
   now: Date,
 ): TokenResponseDto {
+  // RFC 6749 §5.1: no cache (browser, proxy) may keep a response that carries a token.
+  void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
   const body: TokenResponseDto = {
     access_token: pair.accessToken,
     token_type: 'bearer',

@@ -2,6 +2,7 @@ import type { BlockList } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { resolveClientIp } from '../devices/client-ip';
 import type { ClientInfo } from './auth-user';
+import { sanitiseHeaderText } from './string-content';
 
 const MAX_USER_AGENT = 500;
 
@@ -12,7 +13,8 @@ export function registerClientInfoHook(fastify: FastifyInstance, trustedProxies:
     const ua = request.headers['user-agent'];
     const client: ClientInfo = {
       ip: resolveClientIp(request.socket?.remoteAddress ?? request.ip, request.headers['x-forwarded-for'], trustedProxies),
-      userAgent: typeof ua === 'string' && ua.length > 0 ? ua.slice(0, MAX_USER_AGENT) : null,
+      // Stored in sessions and audit rows: sanitised (not refused) so an odd client still signs in.
+      userAgent: typeof ua === 'string' && ua.length > 0 ? sanitiseHeaderText(ua.slice(0, MAX_USER_AGENT)) : null,
     };
     (request as FastifyRequest & { client: ClientInfo }).client = client;
   });

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { ProblemBody, ProblemCode, ProblemException } from './problem';
 
 const CODE_BY_STATUS: Partial<Record<number, ProblemCode>> = {
@@ -16,16 +17,39 @@ const CODE_BY_STATUS: Partial<Record<number, ProblemCode>> = {
   503: 'unavailable',
 };
 
+/** RFC 9110 reason phrases (Node's table still has some pre-9110 names). */
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+};
+
+export const problemTitle = (status: number): string => TITLES[status] ?? STATUS_CODES[status] ?? 'Error';
+
+/**
+ * Client errors whose own status tells the client what to change (shorten the URL,
+ * the headers, the body, or send sooner): kept as they are, with `malformed_request`.
+ * Any other framework 4xx (bad JSON, bad URL encoding, unknown media type) is the
+ * contract's 400.
+ */
+const KEPT_CLIENT_STATUS = new Set([408, 413, 414, 431]);
+const CLIENT_ERROR_DETAIL: Record<number, string> = {
+  408: 'The request took too long to arrive.',
+  413: 'The request body is too large.',
+  414: 'The request URL (or one of its path parameters) is too long.',
+  431: 'The request headers are too large.',
 };
 
 /**
@@ -62,7 +86,7 @@ function fastifyClientError(error: unknown): number | undefined {
 export function toProblem(exception: unknown): { body: ProblemBody; headers: Record<string, string> } {
   const make = (status: number, code: ProblemCode, detail: string, extra: Partial<ProblemBody> = {}) => ({
     type: 'about:blank',
-    title: TITLES[status] ?? HttpStatus[status] ?? 'Error',
+    title: problemTitle(status),
     status,
     detail,
     code,
@@ -76,15 +100,25 @@ export function toProblem(exception: unknown): { body: ProblemBody; headers: Rec
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'malformed_request');
-    const detail = status === 404 ? 'No such resource.' : status >= 500 ? 'An unexpected error occurred.' : exception.message;
+    const detail =
+      status === 404
+        ? 'No such resource.'
+        : status >= 500
+          ? 'An unexpected error occurred.'
+          : (CLIENT_ERROR_DETAIL[status] ?? exception.message);
     return { body: make(status >= 500 && status !== 503 ? 500 : status, code, detail), headers: {} };
   }
   const clientStatus = fastifyClientError(exception);
   if (clientStatus !== undefined) {
-    const code = CODE_BY_STATUS[clientStatus] ?? 'malformed_request';
-    const status = code === 'malformed_request' ? 400 : clientStatus;
+    if (clientStatus === 404) return { body: make(404, 'not_found', 'No such resource.'), headers: {} };
+    if (KEPT_CLIENT_STATUS.has(clientStatus)) {
+      return {
+        body: make(clientStatus, 'malformed_request', CLIENT_ERROR_DETAIL[clientStatus] ?? 'The request is malformed.'),
+        headers: {},
+      };
+    }
     return {
-      body: make(status, code, 'The request body could not be read: send valid JSON with Content-Type application/json.'),
+      body: make(400, 'malformed_request', 'The request could not be read: send valid JSON with Content-Type application/json.'),
       headers: {},
     };
   }

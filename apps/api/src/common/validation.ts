@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, validationFailed } from './problem';
+import { findStringProblems } from './string-content';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -9,14 +10,34 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-/** Global pipe: unknown fields are errors, failures are 422 `validation_failed` with `errors[]`. */
+const CHECKED = new Set<ArgumentMetadata['type']>(['body', 'query', 'param']);
+
+/**
+ * Global pipe: unknown fields are errors, failures are 422 `validation_failed` with `errors[]`.
+ * Before any DTO rule, every string the client sent (values and keys, at any depth) must
+ * be storable — no NUL, no lone surrogate — so such input never reaches PostgreSQL.
+ */
+export class AppValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      // One message per field: the first failing rule is the useful one.
+      stopAtFirstError: true,
+      exceptionFactory: (errors) => validationFailed(flatten(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (CHECKED.has(metadata.type)) {
+      const problems = findStringProblems(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+      if (problems.length > 0) throw validationFailed(problems);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    // One message per field: the first failing rule is the useful one.
-    stopAtFirstError: true,
-    exceptionFactory: (errors) => validationFailed(flatten(errors)),
-  });
+  return new AppValidationPipe();
 }

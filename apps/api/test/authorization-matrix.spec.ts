@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { addMember, decodeJwt, login, SignedInUser, signupOwner } from './builders';
+import { fillPath, listOperations } from './openapi-operations';
+import { createTestApp, RequestOptions, TestApp } from './test-app';
+
+/**
+ * Who may call what, for every operation of the committed OpenAPI document.
+ *
+ * Each operation gets a fresh world: account A (owner, admin, engineer, and a
+ * "target" engineer whose ids go into paths) and account B, whose owner is
+ * `other_owner`. Path ids always name account A's resources, so `other_owner`
+ * is the cross-tenant attacker: besides the status, nothing of account A may
+ * appear in what they get back.
+ */
+const ACTORS = ['anonymous', 'engineer', 'admin', 'other_owner', 'owner'] as const;
+type Actor = (typeof ACTORS)[number];
+
+interface World {
+  owner: SignedInUser;
+  admin: SignedInUser;
+  engineer: SignedInUser;
+  target: SignedInUser & { sessionId: string };
+  otherOwner: SignedInUser;
+}
+
+interface Call {
+  body?: unknown;
+  form?: Record<string, string>;
+}
+
+interface Row {
+  /** Expected status per actor, in ACTORS order. */
+  expect: Record<Actor, number>;
+  /** The request body (fresh per actor: tokens are single use, emails unique). */
+  call?: (t: TestApp, world: World, caller: SignedInUser | null) => Promise<Call> | Call;
+}
+
+const unique = () => randomBytes(4).toString('hex');
+const all = (status: number): Record<Actor, number> => ({
+  anonymous: status,
+  engineer: status,
+  admin: status,
+  other_owner: status,
+  owner: status,
+});
+const signedIn = (status: number): Record<Actor, number> => ({ ...all(status), anonymous: 401 });
+const ownerOnly = (status: number): Record<Actor, number> => ({
+  anonymous: 401,
+  engineer: 403,
+  admin: 403,
+  other_owner: status,
+  owner: status,
+});
+
+/** The table. A new operation in openapi.json without a row here fails the suite. */
+const MATRIX: Record<string, Row> = {
+  'GET /api/accounts/me/audit-events': { expect: ownerOnly(200) },
+  'GET /api/accounts/me/members': { expect: { ...ownerOnly(200), admin: 200 } },
+  'POST /api/accounts/me/members': {
+    expect: ownerOnly(201),
+    call: () => ({ body: { name: 'New', email: `new-${unique()}@example.test`, role: 'engineer', password: 'member-password-1' } }),
+  },
+  'PATCH /api/accounts/me/members/{id}': { expect: { ...ownerOnly(200), other_owner: 404 }, call: () => ({ body: { role: 'admin' } }) },
+  'GET /api/accounts/me/security': { expect: ownerOnly(200) },
+  'PATCH /api/accounts/me/security': { expect: ownerOnly(200), call: () => ({ body: { idle_minutes: 60 } }) },
+  'POST /api/accounts/me/security/revoke-sessions': { expect: ownerOnly(200), call: () => ({ body: { scope: 'others' } }) },
+  'POST /api/auth/login': {
+    expect: all(200),
+    call: (_t, w) => ({ form: { username: w.target.email, password: w.target.password, grant_type: 'password' } }),
+  },
+  'POST /api/auth/login/json': { expect: all(200), call: (_t, w) => ({ body: { email: w.target.email, password: w.target.password } }) },
+  'POST /api/auth/logout': {
+    expect: all(204),
+    call: async (t, w) => ({ body: { refresh_token: (await login(t, w.target.email, w.target.password)).refresh_token } }),
+  },
+  'GET /api/auth/me': { expect: signedIn(200) },
+  'POST /api/auth/password': {
+    expect: signedIn(204),
+    call: (_t, _w, caller) => ({
+      body: { current_password: caller?.password ?? 'not-signed-in', new_password: `new-password-${unique()}` },
+    }),
+  },
+  'POST /api/auth/refresh': {
+    expect: all(200),
+    call: async (t, w) => ({ body: { refresh_token: (await login(t, w.target.email, w.target.password)).refresh_token } }),
+  },
+  'POST /api/auth/signup': {
+    expect: all(201),
+    call: () => ({ body: { account_name: 'Acme', name: 'Ada', email: `signup-${unique()}@example.test`, password: 'owner-password-1' } }),
+  },
+  'GET /api/health': { expect: all(200) },
+  'GET /api/me/sessions': { expect: signedIn(200) },
+  'POST /api/me/sessions/revoke-others': { expect: signedIn(200) },
+  // Only the caller's own sessions: another user's session id is 404 for everyone, the owner included.
+  'DELETE /api/me/sessions/{id}': { expect: { ...signedIn(404) } },
+};
+
+describe('authorization matrix (every operation of openapi.json × every kind of caller)', () => {
+  let t: TestApp;
+  const operations = listOperations();
+  let cells = 0;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+    process.stdout.write(`authorization matrix: ${operations.length} operations × ${ACTORS.length} callers = ${cells} cells checked\n`);
+  });
+
+  it('has a row for every operation of the OpenAPI document, and no row for an operation that is gone', () => {
+    const keys = operations.map((operation) => operation.key);
+    expect(keys.filter((key) => !(key in MATRIX))).toEqual([]);
+    expect(Object.keys(MATRIX).filter((key) => !keys.includes(key))).toEqual([]);
+  });
+
+  async function buildWorld(): Promise<World> {
+    const owner = await signupOwner(t);
+    const admin = await addMember(t, owner, 'admin');
+    const engineer = await addMember(t, owner, 'engineer');
+    const target = await addMember(t, owner, 'engineer');
+    const otherOwner = await signupOwner(t);
+    return { owner, admin, engineer, otherOwner, target: { ...target, sessionId: decodeJwt(target.tokens.access_token)['sid'] } };
+  }
+
+  const callerOf = (world: World, actor: Actor): SignedInUser | null =>
+    actor === 'anonymous'
+      ? null
+      : { engineer: world.engineer, admin: world.admin, owner: world.owner, other_owner: world.otherOwner }[actor];
+
+  describe.each(operations.map((operation) => [operation.key, operation] as const))('%s', (key, operation) => {
+    it('answers each caller as the table says', async () => {
+      const row = MATRIX[key];
+      if (!row) throw new Error(`no authorization matrix row for ${key}: add one to MATRIX`);
+      const world = await buildWorld();
+      const url = fillPath(operation.path, { id: operation.path.includes('/members/') ? world.target.id : world.target.sessionId });
+      const accountAIds = [
+        world.owner.accountId,
+        world.owner.id,
+        world.admin.id,
+        world.engineer.id,
+        world.target.id,
+        world.target.sessionId,
+      ];
+      const got: Partial<Record<Actor, number>> = {};
+      for (const actor of ACTORS) {
+        const caller = callerOf(world, actor);
+        const call = (await row.call?.(t, world, caller)) ?? {};
+        const options: RequestOptions = { token: caller?.tokens.access_token, form: call.form };
+        const response = await t.request(operation.method, url, call.form ? undefined : call.body, options);
+        got[actor] = response.status;
+        cells++;
+        if (response.status >= 400) expect(String(response.headers['content-type'])).toContain('application/problem+json');
+        if (actor === 'other_owner') {
+          const text = JSON.stringify(response.body ?? '');
+          for (const id of accountAIds) expect(text).not.toContain(id);
+        }
+      }
+      expect(got).toEqual(row.expect);
+    });
+  });
+});
