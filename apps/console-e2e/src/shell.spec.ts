@@ -74,6 +74,9 @@ test.describe('first load', () => {
 });
 
 test.describe('accessibility (axe-core: nothing serious or moderate)', () => {
+  // axe is injected as an inline script, which the console's CSP (script-src 'self') forbids.
+  test.use({ bypassCSP: true });
+
   test('the sign-in page, light and dark', async ({ page }) => {
     await page.goto('/login');
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
