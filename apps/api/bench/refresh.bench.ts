@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { TokenService } from '../src/auth/token.service';
@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config/app-config';
 import type { RuntimeConfig } from '../src/config/runtime-config';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { ensureDatabase, runMigrations } from '../src/database/migrate';
-import { RotateParams, SessionsRepository } from '../src/sessions/sessions.repository';
+import type { RotateParams } from '../src/sessions/sessions.repository';
 import { CpuMeter, CpuReading, processCpuSeconds } from './cpu';
 import { CpuProfiler } from './profiler';
 import type { ChildMessage, HttpLoadSpec, ParentMessage } from './http-load';
@@ -31,7 +31,7 @@ import {
   RunReport,
 } from './report';
 import { BenchSession, seedSessions, sha256 } from './seed';
-import { captureRotateStatement, repositoryOverPgPool, runSqlLoad } from './sql-load';
+import { repositoryOverPgPool, runSqlLoad } from './sql-load';
 import { LoadResult, summarize, unexpected } from './stats';
 
 /**
@@ -119,9 +119,17 @@ async function machineInfo(db: DataSource, dataDir: string): Promise<MachineInfo
 }
 
 /** Flushed, analysed tables before each scenario, so one scenario's debris does not bill the next. */
-async function settle(db: DataSource): Promise<void> {
-  await db.query('VACUUM (ANALYZE) sessions, refresh_tokens, users, accounts');
-  await db.query('CHECKPOINT');
+async function settle(databaseUrl: string): Promise<void> {
+  // Its own connection: VACUUM and CHECKPOINT may outlast the API pool's request bounds
+  // (statement_timeout, query timeout) on a busy machine.
+  const client = new Client({ connectionString: databaseUrl, application_name: 'sessions-bench', statement_timeout: 120_000 });
+  await client.connect();
+  try {
+    await client.query('VACUUM (ANALYZE) sessions, refresh_tokens, users, accounts');
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
 }
 
 interface Measured {
@@ -325,8 +333,7 @@ async function bench(options: BenchOptions, cleanup: Cleanup): Promise<RunReport
     userAgent: USER_AGENT,
     ip: '127.0.0.1',
   };
-  await captureRotateStatement({ ...fixed, presentedJtiHash: sha256('x'), successorJtiHash: sha256('y'), now: new Date() });
-  await settle(db);
+  await settle(databaseUrl);
 
   // A quiet moment: what the rest of the machine is doing before we load it.
   const idleFrom = { cpu: meter.read(), node: processCpuSeconds() };
@@ -352,7 +359,7 @@ async function bench(options: BenchOptions, cleanup: Cleanup): Promise<RunReport
   pool.on('error', (error) => log(`pg pool: ${error.message}`));
   cleanup.add('close the pg pool', () => (pool.ended ? undefined : pool.end()));
   const bare = repositoryOverPgPool(pool);
-  const repository = app.get(SessionsRepository);
+  const unprepared = repositoryOverPgPool(pool, false);
   const chains = sqlSessions.map((s) => sha256(s.jti));
   let chainTokens = refreshTokens;
 
@@ -407,17 +414,17 @@ async function bench(options: BenchOptions, cleanup: Cleanup): Promise<RunReport
     },
     {
       id: 'B1',
-      name: 'Rotation SQL, bare `pg`',
+      name: 'Rotation SQL, prepared, bare `pg`',
       operation: 'rotation statement',
       expected: 'rotated',
       run: () => sql(async (p) => (await bare.rotate(p))?.rotated === true),
     },
     {
       id: 'B2',
-      name: 'Rotation SQL, TypeORM',
+      name: 'Rotation SQL, unprepared',
       operation: 'rotation statement',
       expected: 'rotated',
-      run: () => sql(async (p) => (await repository.rotate(p))?.rotated === true),
+      run: () => sql(async (p) => (await unprepared.rotate(p))?.rotated === true),
     },
     {
       id: 'C1',
@@ -443,7 +450,7 @@ async function bench(options: BenchOptions, cleanup: Cleanup): Promise<RunReport
   const parts = new Map<PhaseId, Measured[]>(scenarios.map((scenario) => [scenario.id, []]));
   for (let round = 1; round <= options.rounds; round++) {
     for (const scenario of scenarios) {
-      await settle(db);
+      await settle(databaseUrl);
       const measured = await scenario.run(round);
       parts.get(scenario.id)?.push(measured);
       logMeasured(`${scenario.id} ${scenario.name}, round ${round}/${options.rounds}`, scenario.expected, measured);

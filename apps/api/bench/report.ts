@@ -122,10 +122,10 @@ export function findings(report: RunReport): string[] {
   if (b1 && b2 && b1.summary.perSecond > 0) {
     const ratio = b2.summary.perSecond / b1.summary.perSecond;
     out.push(
-      `**B2/B1 = ${ratio.toFixed(2)}**: the same statement through TypeORM's \`DataSource.query\` (the API's own pool) ` +
-        `runs at ${int(b2.summary.perSecond)}/s against ${int(b1.summary.perSecond)}/s through a bare \`pg\` pool` +
-        (Math.abs(ratio - 1) < 0.2
-          ? ` — within the run-to-run variation of the SQL scenarios, so TypeORM adds no measurable cost here.`
+      `**B2/B1 = ${ratio.toFixed(2)}**: the same statement sent unnamed (parsed and planned on every call, as the API did ` +
+        `before issue 11) runs at ${int(b2.summary.perSecond)}/s against ${int(b1.summary.perSecond)}/s as a named prepared statement` +
+        (b2.cpu.postgres !== null && b1.cpu.postgres !== null && b1.summary.perSecond > 0 && b2.summary.perSecond > 0
+          ? `; PostgreSQL CPU per rotation ${cpuPerOp(b2.cpu.postgres, b2.summary.perSecond)} ms against ${cpuPerOp(b1.cpu.postgres, b1.summary.perSecond)} ms.`
           : '.'),
     );
   }
@@ -280,15 +280,15 @@ not run on the API's event loop and its CPU is counted apart.
   is the whole hot path: JWT verification, SHA-256 of the \`jti\`, the single
   rotation statement, two JWTs signed, the JSON answer.
 - **B1 — the same statement on PostgreSQL.** \`SessionsRepository.rotate\` with its
-  \`query\` wired straight to a \`pg\` pool of ${o.poolSize} connections (the API's pool size):
+  prepared statements wired straight to a \`pg\` pool of ${o.poolSize} connections (the API's pool size):
   the very statement (\`ROTATE_SQL\`), parameters and row mapping of the
   hot path, with the same per-request hashing, driven by ${o.concurrency} concurrent loops on
-  their own ${o.sessions} sessions — no HTTP, no JWT, no Nest, no TypeORM. The bench
-  also checks that \`rotate\` sends exactly one statement. **A/B1** is the share
-  of the database's rate the API keeps.
-- **B2 — the same through TypeORM.** The API's own \`SessionsRepository\`
-  (TypeORM \`DataSource.query\`, the API's pool), continuing B1's chains: what
-  TypeORM alone costs.
+  their own ${o.sessions} sessions — no HTTP, no JWT, no Nest, no TypeORM. Named, like
+  the API sends it (\`sessions_rotate\`). **A/B1** is the share of the database's rate
+  the API keeps.
+- **B2 — the same statement unnamed.** As B1, but sent as an unnamed statement, so
+  PostgreSQL parses and plans it on every call — what the API did before issue 11;
+  continues B1's chains.
 - **C1 — guarded read.** \`GET /api/auth/me\` with valid access tokens (minted
   just before, spread over the ${o.sessions} sessions of A): passport-jwt
   verification, the revocation cache, one read of the user row.

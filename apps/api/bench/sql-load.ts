@@ -1,39 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
-import { RotateParams, SessionsRepository } from '../src/sessions/sessions.repository';
+import type { Prepared, PreparedQueries } from '../src/database/prepared';
+import { ROTATE_SQL, RotateParams, SessionsRepository } from '../src/sessions/sessions.repository';
 import { sha256 } from './seed';
 import { LoadResult, runClosedLoop } from './stats';
 
 /**
- * A `SessionsRepository` whose `query` goes straight to a `pg` pool instead of
- * TypeORM: the repository's own statement (`ROTATE_SQL` is not exported), parameters
- * and row mapping, with nothing of TypeORM in between.
+ * A `SessionsRepository` whose statements go straight to a `pg` pool instead of
+ * TypeORM's: the repository's own statements, parameters and row mapping.
+ * `prepare` false sends the rotation unnamed (parsed and planned on every call, as
+ * before issue 11), for comparison in the same run.
  */
-export function repositoryOverPgPool(pool: Pool): SessionsRepository {
+export function repositoryOverPgPool(pool: Pool, prepare = true): SessionsRepository {
   const dataSource = {
     query: async (sql: string, values: unknown[] = []) => (await pool.query(sql, values)).rows,
   } as unknown as DataSource;
-  return new SessionsRepository(dataSource);
+  const queries = {
+    rows: async (statement: Prepared<readonly unknown[], QueryResultRow>, values: readonly unknown[]) =>
+      (
+        await pool.query(
+          prepare ? { name: statement.name, text: statement.text, values: [...values] } : { text: statement.text, values: [...values] },
+        )
+      ).rows,
+  } as unknown as PreparedQueries;
+  return new SessionsRepository(dataSource, queries);
 }
 
-/**
- * The statement `SessionsRepository.rotate` sends, captured from a stand-in
- * DataSource. Fails if rotation ever stops being exactly one statement: this
- * bench's premise, and the hot path's.
- */
-export async function captureRotateStatement(params: RotateParams): Promise<string> {
-  const statements: string[] = [];
-  const standIn = {
-    query: (sql: string) => {
-      statements.push(sql);
-      return Promise.resolve([]);
-    },
-  } as unknown as DataSource;
-  await new SessionsRepository(standIn).rotate(params);
-  if (statements.length !== 1)
-    throw new Error(`SessionsRepository.rotate sent ${statements.length} statements; the bench expects exactly one`);
-  return statements[0];
+/** The rotation statement exactly as the API sends it (the bench's premise: one statement). */
+export function rotateStatement(): string {
+  return ROTATE_SQL.text;
 }
 
 export interface SqlLoadSpec {

@@ -187,7 +187,7 @@ async function explain(dataSource: DataSource, runner: QueryRunner, logger: Capt
   // The statement exactly as the repository sends it.
   logger.captured.length = 0;
   logger.armed = true;
-  const found = await new SessionsRepository(dataSource).findLiveForUser(subject.accountId, subject.userId, NOW);
+  const found = await new SessionsRepository(dataSource, null as never).findLiveForUser(subject.accountId, subject.userId, NOW);
   logger.armed = false;
   const statement = logger.captured.find((entry) => /^\s*SELECT/i.test(entry.query));
   if (!statement) throw new Error('findLiveForUser sent no SELECT');

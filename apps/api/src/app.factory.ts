@@ -61,7 +61,7 @@ export async function createApp(config: RuntimeConfig, options: AppOptions = {})
   // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT (drain, close, stop PostgreSQL, exit 0).
 
   const fastify = app.getHttpAdapter().getInstance();
-  const drain = new Drain();
+  const drain = app.get(Drain);
   drains.set(app, drain);
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {

@@ -16,6 +16,9 @@ import { HealthController } from './health/health.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions/sessions.module';
 
+/** Probes and scrapes: asked every few seconds, logged never. */
+const QUIET_URLS = new Set(['/api/health', '/api/health/ready', '/api/health/live', '/api/metrics']);
+
 export interface AppOptions {
   clock?: Clock;
   /** Where the JSON logs go (stdout by default); tests capture them. */
@@ -52,7 +55,7 @@ export class AppModule {
                 req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
-              autoLogging: { ignore: (request: IncomingMessage) => request.url === '/api/health' || request.url === '/api/metrics' },
+              autoLogging: { ignore: (request: IncomingMessage) => QUIET_URLS.has(request.url ?? '') },
             },
             options.logStream ?? process.stdout,
           ],

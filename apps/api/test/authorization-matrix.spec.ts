@@ -89,6 +89,8 @@ const MATRIX: Record<string, Row> = {
     call: () => ({ body: { account_name: 'Acme', name: 'Ada', email: `signup-${unique()}@example.test`, password: 'owner-password-1' } }),
   },
   'GET /api/health': { expect: all(200) },
+  'GET /api/health/live': { expect: all(200) },
+  'GET /api/health/ready': { expect: all(200) },
   'GET /api/me/sessions': { expect: signedIn(200) },
   'POST /api/me/sessions/revoke-others': { expect: signedIn(200) },
   // Only the caller's own sessions: another user's session id is 404 for everyone, the owner included.

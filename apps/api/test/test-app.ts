@@ -117,6 +117,11 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     PASSWORD_CHANGE_MAX_FAILURES: '100000',
     SIGNUP_MAX_PER_ADDRESS: '100000',
     REFRESH_MAX_PER_ADDRESS: '100000000',
+    // The production bounds (1 s) are about a frozen database; a CI machine with two busy
+    // cores can starve a healthy one for longer. Specs of the bounds set their own.
+    DATABASE_CONNECT_TIMEOUT_MS: '10000',
+    DATABASE_QUERY_TIMEOUT_MS: '10000',
+    DATABASE_STATEMENT_TIMEOUT_MS: '8000',
     ...env,
   });
   return {
@@ -132,8 +137,11 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
  * The real application (every module, guard, pipe and filter) on a fresh database,
  * driven through Fastify's inject: full HTTP semantics without a socket.
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestApp> {
-  const { apiUrl: databaseUrl, ownerUrl } = await createTestDatabase();
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logStream?: DestinationStream; /** Another app's database: a second replica. */ database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const { apiUrl: databaseUrl, ownerUrl } = options.database ?? (await createTestDatabase());
   const config = testConfig(databaseUrl, env);
   const clock = new TestClock();
   const app = await createApp(config, { clock, logStream: options.logStream });

@@ -18,6 +18,7 @@ test('the sign-in page explains the generic reason and each specific one, and no
     ['user_deactivated', "your account's owner deactivated your access"],
     ['password_changed', 'because your password was changed'],
     ['refresh_reuse', 'You were signed out for your security'],
+    ['session_limit', 'you signed in on too many devices'],
   ];
   for (const [reason, text] of reasons) {
     await page.goto(`/login?reason=${reason}`);

@@ -1,15 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { prepared, PreparedQueries } from '../database/prepared';
 import { AccountEntity } from './account.entity';
+import type { Role } from './roles';
 import { UserEntity } from './user.entity';
+
+/** What `GET /api/auth/me` shows of a user. */
+export interface UserProfile {
+  id: string;
+  accountId: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/** The guarded read's one statement, prepared: no ORM on the hot path (issue 11). */
+const USER_PROFILE_SQL = prepared<
+  [userId: string, accountId: string],
+  { id: string; account_id: string; email: string; name: string; role: Role }
+>('users_profile', 'SELECT id, account_id, email, name, role FROM users WHERE id = $1 AND account_id = $2');
 
 @Injectable()
 export class AccountsRepository {
   constructor(
     @InjectRepository(AccountEntity) private readonly accounts: Repository<AccountEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly prepared: PreparedQueries,
   ) {}
+
+  async findProfile(accountId: string, userId: string): Promise<UserProfile | null> {
+    const [row] = await this.prepared.rows(USER_PROFILE_SQL, [userId, accountId]);
+    return row ? { id: row.id, accountId: row.account_id, email: row.email, name: row.name, role: row.role } : null;
+  }
 
   findAccount(accountId: string, manager?: EntityManager): Promise<AccountEntity | null> {
     return (manager?.getRepository(AccountEntity) ?? this.accounts).findOneBy({ id: accountId });

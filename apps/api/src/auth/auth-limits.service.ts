@@ -6,7 +6,7 @@ import type { RuntimeConfig } from '../config/runtime-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { addressKey } from '../rate-limit/address-key';
 import { Counter } from '../rate-limit/counter';
-import { LimiterStore } from '../rate-limit/limiter-store';
+import { LimiterStore, MemoryLimiterStore } from '../rate-limit/limiter-store';
 
 /**
  * A refresh with a token that is not valid costs this many points in all: a
@@ -33,7 +33,18 @@ export class AuthLimits {
     const passwordWindow = limits.passwordChangeWindowSeconds;
     this.passwordFailures = counter('password_change', limits.passwordChangeMaxFailures, passwordWindow, passwordWindow);
     this.signups = counter('signup', limits.signupMaxPerAddress, limits.signupWindowSeconds);
-    this.refreshes = counter('refresh', limits.refreshMaxPerAddress, limits.refreshWindowSeconds);
+    // The refresh flood limit stays in this process's memory whatever RATE_LIMIT_STORE says:
+    // refresh is the hot path, and a shared store would add a database round trip to every
+    // rotation. Behind N replicas an address gets up to N times the budget — acceptable for
+    // a flood limit that normal use never approaches (docs/limits.md, ADR 0005).
+    this.refreshes = new Counter(
+      new MemoryLimiterStore().create({
+        keyPrefix: 'refresh',
+        points: limits.refreshMaxPerAddress,
+        durationSeconds: limits.refreshWindowSeconds,
+      }),
+      limits.refreshMaxPerAddress,
+    );
   }
 
   /**
@@ -58,8 +69,7 @@ export class AuthLimits {
 
   /**
    * Per address, before anything else on the hot path. Cost: one in-memory map
-   * read-and-increment and one promise, no I/O (a shared store would add a round
-   * trip: keep this one local if it ever matters).
+   * read-and-increment and one promise, no I/O (always local, see the constructor).
    */
   async takeRefresh(client: ClientInfo): Promise<void> {
     const { wait } = await this.refreshes.take(addressKey(client.ip));

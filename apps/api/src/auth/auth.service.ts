@@ -2,7 +2,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
 import { AccountEntity } from '../accounts/account.entity';
-import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountsRepository, UserProfile } from '../accounts/accounts.repository';
 import { UserEntity } from '../accounts/user.entity';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
@@ -45,7 +45,7 @@ export class AuthService {
     await this.limits.takeSignup(client);
     const passwordHash = await this.hasher.hash(dto.password);
     try {
-      return await this.transactions.run(async (manager) => {
+      return await this.transactions.run(async (manager, afterCommit) => {
         const account = manager.create(AccountEntity, { name: dto.account_name, sessionIdleMinutes: null, sessionAbsoluteMinutes: null });
         await manager.save(account);
         const owner = manager.create(UserEntity, {
@@ -58,7 +58,7 @@ export class AuthService {
           lastLoginAt: null,
         });
         await manager.save(owner);
-        return this.signIn.startSession(manager, owner, client, 'signup');
+        return this.signIn.startSession(manager, afterCommit, owner, client, 'signup');
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('That email is already registered.');
@@ -79,7 +79,9 @@ export class AuthService {
     try {
       const user = await this.verifiedUser(email, password, client, attempt);
       await attempt.succeeded();
-      return await this.transactions.run((manager) => this.signIn.startSession(manager, user, client, 'password'));
+      return await this.transactions.run((manager, afterCommit) =>
+        this.signIn.startSession(manager, afterCommit, user, client, 'password'),
+      );
     } finally {
       // Neither a failure nor a success (e.g. the database failed): the attempt counts for nothing.
       await attempt.release();
@@ -155,8 +157,8 @@ export class AuthService {
     });
   }
 
-  async me(caller: AuthUser): Promise<UserEntity> {
-    const user = await this.accounts.findUser(caller.accountId, caller.userId);
+  async me(caller: AuthUser): Promise<UserProfile> {
+    const user = await this.accounts.findProfile(caller.accountId, caller.userId);
     if (!user) throw notFound();
     return user;
   }

@@ -223,6 +223,7 @@ describe('RefreshService', () => {
       ['password_changed', 'invalid_refresh_token', 'password_changed'],
       ['user_deactivated', 'invalid_refresh_token', 'user_deactivated'],
       ['role_changed', 'invalid_refresh_token', 'role_changed'],
+      ['session_limit', 'invalid_refresh_token', 'session_limit'],
     ] as const)('stored %s answers %s with reason %s, and changes nothing', async (stored, code, reason) => {
       repository.findByJtiHash.mockResolvedValue(ended(stored, { usedAt: new Date(t0.getTime() - 60_000) }));
       clock.current = new Date(t0.getTime() + 30 * 24 * 3600 * 1000); // however long ago

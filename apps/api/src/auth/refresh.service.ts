@@ -41,6 +41,8 @@ const ENDED_DETAILS: Record<SessionEndReason, string> = {
   password_changed: 'The password was changed, which signed this session out; sign in again with the new password.',
   user_deactivated: "This user was deactivated; ask the account's owner for access.",
   role_changed: "This user's role changed, which signed this session out; sign in again.",
+  session_limit:
+    'This device was signed out because the user signed in on more devices than allowed, and it was the least recently used; sign in again.',
 };
 
 /** A refusal that says nothing about any session: the token is unknown, forged, malformed or merely already used. */

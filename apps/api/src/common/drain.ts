@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Server } from 'node:http';
 
@@ -7,7 +8,9 @@ import type { Server } from 'node:http';
  * request still arriving on an open connection with `Connection: close`, so each
  * client's connection ends after the response it is waiting for. Connections still
  * busy after the bound are cut, so shutdown always completes in bounded time.
+ * `/api/health/ready` answers 503 from the moment the drain starts (issue 14).
  */
+@Injectable()
 export class Drain {
   private draining = false;
 

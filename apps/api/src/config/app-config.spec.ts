@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(config.databaseMigrationUrl).toBeUndefined();
     expect(config.databaseTimeouts).toEqual({ connectMs: 1000, queryMs: 1000, statementMs: 800, slowMs: 120000 });
     expect(config.refreshReuseGraceSeconds).toBe(10);
+    expect(config.sessionMaxPerUser).toBe(50);
     expect(config.accessTokenTtlSeconds).toBe(300);
     expect(config.argon2).toEqual({ memoryKib: 19456, iterations: 2, parallelism: 1 });
     expect(config.policy).toEqual({
@@ -54,7 +55,14 @@ describe('loadConfig', () => {
       signupWindowSeconds: 3600,
       refreshMaxPerAddress: 1200,
       refreshWindowSeconds: 60,
+      store: 'postgres',
     });
+  });
+
+  it('keeps the limit counters in PostgreSQL unless RATE_LIMIT_STORE=memory (issue 14)', () => {
+    expect(loadConfig({ RATE_LIMIT_STORE: 'memory' }).rateLimit.store).toBe('memory');
+    expect(loadConfig({ RATE_LIMIT_STORE: 'Postgres' }).rateLimit.store).toBe('postgres');
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(/^RATE_LIMIT_STORE/);
   });
 
   it.each([

@@ -34,6 +34,11 @@ export interface RateLimitConfig {
   /** Refresh points per client address per window: a rotation costs 1, an invalid token 10. */
   refreshMaxPerAddress: number;
   refreshWindowSeconds: number;
+  /**
+   * Where the counters live: `postgres` (default) shares them between replicas;
+   * `memory` keeps them per process (one replica only: N replicas would allow N times the limits).
+   */
+  store: 'postgres' | 'memory';
 }
 
 /** How long the API waits for PostgreSQL before answering 503 (issue 8, finding 5). */
@@ -64,6 +69,8 @@ export interface AppConfig {
   refreshTokenSecret: string | undefined;
   accessTokenTtlSeconds: number;
   refreshReuseGraceSeconds: number;
+  /** Live sessions one user may hold; a sign-in beyond it ends their least recently used one. */
+  sessionMaxPerUser: number;
   /** How often expired sessions are marked ended; 0 disables the job. */
   sessionSweepIntervalSeconds: number;
   policy: PolicyBounds;
@@ -102,6 +109,13 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 
 function optionalInt(env: Env, name: string, min: number, max: number): number | undefined {
   return env[name] === undefined || env[name] === '' ? undefined : int(env, name, 0, min, max);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `'${env[name]}' is not one of ${values.join(', ')}`);
+  return raw as T;
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -152,6 +166,7 @@ function rateLimits(env: Env): RateLimitConfig {
     signupWindowSeconds: int(env, 'SIGNUP_WINDOW_SECONDS', 3600, 1, 86400),
     refreshMaxPerAddress: int(env, 'REFRESH_MAX_PER_ADDRESS', 1200, 10, 100_000_000),
     refreshWindowSeconds: int(env, 'REFRESH_WINDOW_SECONDS', 60, 1, 3600),
+    store: oneOf(env, 'RATE_LIMIT_STORE', ['postgres', 'memory'] as const, 'postgres'),
   };
   if (config.loginEmailDelayBaseSeconds > config.loginEmailDelayMaxSeconds) {
     throw new ConfigError('LOGIN_EMAIL_DELAY_BASE_SECONDS', 'must not exceed LOGIN_EMAIL_DELAY_MAX_SECONDS');
@@ -214,6 +229,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTokenSecret: secret(env, 'JWT_REFRESH_SECRET'),
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 3600),
     refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+    sessionMaxPerUser: int(env, 'SESSION_MAX_PER_USER', 50, 1, 10_000),
     sessionSweepIntervalSeconds: int(env, 'SESSION_SWEEP_INTERVAL_SECONDS', 60, 0, 86400),
     policy,
     argon2: {

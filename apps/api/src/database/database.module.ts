@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { dataSourceOptions } from './data-source';
+import { PreparedQueries } from './prepared';
 import { Transactions } from './transactions';
 
 @Global()
@@ -23,7 +24,7 @@ import { Transactions } from './transactions';
       }),
     }),
   ],
-  providers: [Transactions],
-  exports: [Transactions],
+  providers: [Transactions, PreparedQueries],
+  exports: [Transactions, PreparedQueries],
 })
 export class DatabaseModule {}

@@ -14,8 +14,9 @@ export const OWNER_ROLE = 'sessions_owner';
 export const API_ROLE = 'sessions_api';
 
 /**
- * Exactly what the API may do, table by table. The API never deletes a row: sessions
- * end by `revoked_at`, users by `is_active`, and the audit log is append-only.
+ * Exactly what the API may do, table by table. The API never deletes a row of record:
+ * sessions end by `revoked_at`, users by `is_active`, and the audit log is append-only.
+ * Only rate-limit counters (throwaway, UNLOGGED) are deleted: on a reset and once expired.
  * A table missing here stops the grant step, so a new migration must decide.
  */
 export const API_TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
@@ -24,6 +25,7 @@ export const API_TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> =
   sessions: ['SELECT', 'INSERT', 'UPDATE'],
   refresh_tokens: ['SELECT', 'INSERT', 'UPDATE'],
   audit_events: ['SELECT', 'INSERT'],
+  rate_limits: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   // TypeORM's migration ledger: the API has no business reading or writing it.
   schema_migrations: [],
 };

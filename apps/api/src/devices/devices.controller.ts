@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -15,6 +16,7 @@ import { Client, CurrentUser } from '../common/request-decorators';
 import { uuidPipe } from '../common/uuid.pipe';
 import { DevicesService } from './devices.service';
 import { RevokedCountDto } from '../sessions/dto/revoked-count.dto';
+import { ListSessionsQueryDto, NEXT_CURSOR_HEADER } from './dto/list-sessions.dto';
 import { mapSession, SessionDto } from './dto/session.dto';
 
 @ApiTags('devices')
@@ -26,11 +28,26 @@ export class DevicesController {
   @Auth()
   @ApiOperation({
     summary: "List where you're signed in",
-    description: 'Your active sessions (devices): the current one first, then by last use, newest first.',
+    description:
+      'Your active sessions (devices): the current one first, then by last use, newest first. Paged by cursor: when more ' +
+      'sessions follow, the `Next-Cursor` response header carries the `cursor` of the next page (absent on the last page). ' +
+      'The default page size is the live-session cap per user, so clients that do not page see every session.',
   })
-  @ApiOkResponse({ type: [SessionDto] })
-  async list(@CurrentUser() caller: AuthUser): Promise<SessionDto[]> {
-    return (await this.devices.list(caller)).map(mapSession);
+  @ApiOkResponse({
+    type: [SessionDto],
+    headers: {
+      [NEXT_CURSOR_HEADER]: { description: 'Pass as `cursor` for the next page; absent on the last page.', schema: { type: 'string' } },
+    },
+  })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Bad `limit` or `cursor` (`validation_failed`).' })
+  async list(
+    @CurrentUser() caller: AuthUser,
+    @Query() query: ListSessionsQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionDto[]> {
+    const page = await this.devices.list(caller, { limit: query.limit, cursor: query.cursor });
+    if (page.nextCursor !== null) void reply.header(NEXT_CURSOR_HEADER, page.nextCursor);
+    return page.items.map(mapSession);
   }
 
   @Post('revoke-others')

@@ -1,15 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
-import { notFound } from '../common/problem';
+import { notFound, validationFailed } from '../common/problem';
+import { APP_CONFIG } from '../config/app-config';
+import type { RuntimeConfig } from '../config/runtime-config';
 import { Transactions } from '../database/transactions';
 import type { RevokeReason, SessionEntity } from '../sessions/session.entity';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import type { DeviceSession } from './dto/session.dto';
+import { decodeDeviceCursor, encodeDeviceCursor } from './device-cursor';
+import { DEVICE_PAGE_MAX } from './dto/list-sessions.dto';
 import { GeoIpService } from './geo-ip.service';
 
 /**
@@ -20,6 +24,7 @@ import { GeoIpService } from './geo-ip.service';
 @Injectable()
 export class DevicesService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly clock: Clock,
     private readonly transactions: Transactions,
     private readonly repository: SessionsRepository,
@@ -28,16 +33,31 @@ export class DevicesService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The caller's live sessions: the current one first, then most recently used. */
-  async list(caller: AuthUser): Promise<DeviceSession[]> {
-    const live = await this.liveSessions(caller);
-    return live
-      .map((session) => ({
-        session,
-        location: this.geoIp.lookup(session.ip),
-        isCurrent: session.id === caller.sessionId,
-      }))
-      .sort(byCurrentThenRecent);
+  /**
+   * A page of the caller's live sessions: the current one first (first page), then by
+   * last use, newest first. `nextCursor` is null on the last page. The default page is
+   * the live-session cap, so a client that does not page still sees every session.
+   */
+  async list(
+    caller: AuthUser,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<{ items: DeviceSession[]; nextCursor: string | null }> {
+    const after = page.cursor === undefined ? null : decodeDeviceCursor(page.cursor);
+    if (page.cursor !== undefined && after === null) {
+      throw validationFailed([{ field: 'cursor', message: 'cursor must be a Next-Cursor header returned by this endpoint' }]);
+    }
+    const limit = page.limit ?? Math.min(this.config.sessionMaxPerUser, DEVICE_PAGE_MAX);
+    const { rows, more } = await this.repository.devicesPage(
+      { accountId: caller.accountId, userId: caller.userId, currentSessionId: caller.sessionId },
+      this.clock.now(),
+      after,
+      limit,
+    );
+    const last = rows.at(-1);
+    return {
+      items: rows.map(({ session }) => ({ session, location: this.geoIp.lookup(session.ip), isCurrent: session.id === caller.sessionId })),
+      nextCursor: more && last ? encodeDeviceCursor(last.cursor) : null,
+    };
   }
 
   /**
@@ -112,18 +132,4 @@ export class DevicesService {
       });
     }
   }
-}
-
-/**
- * Current first, then by last use (newest first). Ties — sessions signed in
- * within the same second — fall back to the newer sign-in, then the id, so
- * the order never changes between two identical calls.
- */
-function byCurrentThenRecent(a: DeviceSession, b: DeviceSession): number {
-  if (a.isCurrent !== b.isCurrent) return a.isCurrent ? -1 : 1;
-  return (
-    b.session.lastUsedAt.getTime() - a.session.lastUsedAt.getTime() ||
-    b.session.createdAt.getTime() - a.session.createdAt.getTime() ||
-    a.session.id.localeCompare(b.session.id)
-  );
 }

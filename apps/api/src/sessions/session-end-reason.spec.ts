@@ -14,6 +14,7 @@ describe('endReasonOf', () => {
     ['role_changed', 'role_changed'],
     ['expired_idle', 'expired_idle'],
     ['expired_absolute', 'expired_absolute'],
+    ['session_limit', 'session_limit'],
   ])('tells %s as %s', (stored, told) => {
     expect(endReasonOf(stored)).toBe(told);
   });

@@ -17,6 +17,7 @@ const END_REASON_BY_REVOKE_REASON: Readonly<Record<RevokeReason, SessionEndReaso
   role_changed: 'role_changed',
   expired_idle: 'expired_idle',
   expired_absolute: 'expired_absolute',
+  session_limit: 'session_limit',
 };
 
 /** What the user is told for a session ended with the stored `reason`. */

@@ -7,10 +7,19 @@ import { Transactions } from '../database/transactions';
 const BATCH = 1000;
 
 /**
+ * The advisory lock key of the sweep (any bigint unique to this job). Each batch
+ * transaction takes it with `pg_try_advisory_xact_lock`: one replica sweeps at a time,
+ * the others skip their turn instead of queueing behind it (issue 14). A transaction
+ * lock is released by COMMIT/ROLLBACK — or by the server when the connection dies —
+ * so a crashed replica never leaves it held.
+ */
+export const SWEEP_LOCK_KEY = 7_314_120_001;
+
+/**
  * Sessions that simply run out (nobody refreshes after a deadline) would stay "not
  * ended" forever and keep growing the live partial indexes. This job marks them
- * ended (`expired_idle` / `expired_absolute`) in small batches. Every replica may run
- * it: `FOR UPDATE SKIP LOCKED` keeps concurrent sweeps from contending.
+ * ended (`expired_idle` / `expired_absolute`) in small batches, and deletes expired
+ * rate-limit counters. Every replica schedules it; the advisory lock lets one run at a time.
  */
 const SWEEP_SQL = `
 WITH expired AS (
@@ -53,7 +62,7 @@ export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShut
     await this.running?.catch(() => undefined);
   }
 
-  /** Ends every session past a deadline; returns how many it ended. */
+  /** Ends every session past a deadline; returns how many it ended (0 when another replica holds the sweep). */
   sweep(): Promise<number> {
     this.running ??= this.sweepAll().finally(() => (this.running = null));
     return this.running;
@@ -61,14 +70,23 @@ export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShut
 
   private async sweepAll(): Promise<number> {
     let total = 0;
-    for (;;) {
+    for (let first = true; ; first = false) {
       // A batch may outlast a request's query bound on a large backlog: the slow lane.
-      const [rows]: [{ id: string }[], number] = await this.transactions.run(
-        (manager) => manager.query(SWEEP_SQL, [this.clock.now(), BATCH]),
-        {
-          slow: true,
+      const rows = await this.transactions.run(
+        async (manager): Promise<{ id: string }[] | null> => {
+          const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SWEEP_LOCK_KEY]);
+          if (!locked) return null;
+          // Expired counters read as absent already; deleting them only keeps the table small.
+          if (first) await manager.query('DELETE FROM rate_limits WHERE expire < $1', [this.clock.now().getTime()]);
+          const [ended]: [{ id: string }[], number] = await manager.query(SWEEP_SQL, [this.clock.now(), BATCH]);
+          return ended;
         },
+        { slow: true },
       );
+      if (rows === null) {
+        if (first) this.logger.debug({ event: 'sessions.sweep_skipped' }, 'another replica is sweeping');
+        break;
+      }
       total += rows.length;
       if (rows.length < BATCH) break;
     }

@@ -14,6 +14,7 @@ export const REVOKE_REASONS = [
   'role_changed',
   'expired_idle',
   'expired_absolute',
+  'session_limit',
 ] as const;
 export type RevokeReason = (typeof REVOKE_REASONS)[number];
 

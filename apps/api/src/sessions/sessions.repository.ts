@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../accounts/roles';
+import { prepared, PreparedQueries } from '../database/prepared';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RevokeReason, SessionEntity } from './session.entity';
 
@@ -63,7 +64,9 @@ export interface RevokeFilter {
  *    consumed, so an expired token cannot be replayed;
  * 4. the session is stamped with the activity, client and tightened snapshot.
  */
-const ROTATE_SQL = `
+export const ROTATE_SQL = prepared<RotateValues, RotateRow>(
+  'sessions_rotate',
+  `
 WITH consumed AS (
   UPDATE refresh_tokens rt
      SET used_at = $3
@@ -101,7 +104,10 @@ touched AS (
 )
 SELECT c.session_id, c.account_id, c.user_id, c.role, c.is_active, c.auth_time, c.presented_issued_at,
        c.idle_max_seconds, c.abs_max_seconds, EXISTS (SELECT 1 FROM touched) AS rotated
-  FROM consumed c`;
+  FROM consumed c`,
+);
+
+type RotateValues = [Buffer, Buffer, Date, boolean, number, number, string | null, string | null];
 
 interface RotateRow {
   session_id: string;
@@ -144,10 +150,107 @@ interface UsedTokenRow {
   abs_max_seconds: number;
 }
 
+/** Where a device-list page starts: after this session in the list's order. */
+export interface DeviceCursor {
+  /** `last_used_at` and `created_at` in UTC with PostgreSQL's microseconds, so no session at a page edge is skipped. */
+  lastUsedAt: string;
+  createdAt: string;
+  id: string;
+}
+
+export interface DevicePageRow {
+  session: SessionEntity;
+  /** This row's position, for the next page's cursor. */
+  cursor: DeviceCursor;
+}
+
+/** Before every session: the first page. */
+const FIRST: DeviceCursor = { lastUsedAt: 'infinity', createdAt: 'infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
+
+const LIVE = `s.revoked_at IS NULL
+     AND s.auth_time + make_interval(secs => s.abs_max_seconds) > $3
+     AND s.last_used_at + make_interval(secs => s.idle_max_seconds) > $3`;
+
+// Named columns, never `*`: a prepared statement whose result shape changes (a migration adding a
+// column) fails with "cached plan must not change result type" on every pooled connection.
+const SESSION_COLUMNS =
+  's.id, s.account_id, s.user_id, s.auth_time, s.idle_max_seconds, s.abs_max_seconds, s.user_agent, s.ip, s.created_at, s.last_used_at, s.revoked_at, s.revoke_reason';
+
+const utc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * One page of a user's live sessions: the current one first (on the first page only),
+ * then the others by last use, newest first, keyset-paged on (last_used_at, created_at,
+ * id) — served by \`ix_sessions_user_live\` (user_id, last_used_at) at any depth. The
+ * redundant \`last_used_at <= cursor\` is the index-usable half of the row comparison.
+ */
+const DEVICES_PAGE_SQL = prepared<
+  [
+    accountId: string,
+    userId: string,
+    now: Date,
+    currentId: string,
+    withCurrent: boolean,
+    lastUsedAt: string,
+    createdAt: string,
+    afterId: string,
+    limit: number,
+  ],
+  SessionRow & { lu_at: string; cr_at: string }
+>(
+  'sessions_devices_page',
+  `(SELECT ${SESSION_COLUMNS}, ${utc('s.last_used_at')} AS lu_at, ${utc('s.created_at')} AS cr_at
+     FROM sessions s
+    WHERE $5 AND s.id = $4 AND s.user_id = $2 AND s.account_id = $1 AND ${LIVE})
+   UNION ALL
+   (SELECT ${SESSION_COLUMNS}, ${utc('s.last_used_at')} AS lu_at, ${utc('s.created_at')} AS cr_at
+      FROM sessions s
+     WHERE s.user_id = $2 AND s.account_id = $1 AND s.id <> $4 AND ${LIVE}
+       AND s.last_used_at <= $6::timestamptz
+       AND (s.last_used_at, s.created_at, s.id) < ($6::timestamptz, $7::timestamptz, $8::uuid)
+     ORDER BY s.last_used_at DESC, s.created_at DESC, s.id DESC
+     LIMIT $9)`,
+);
+
+interface SessionRow {
+  id: string;
+  account_id: string;
+  user_id: string;
+  auth_time: Date;
+  idle_max_seconds: number;
+  abs_max_seconds: number;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: Date;
+  last_used_at: Date;
+  revoked_at: Date | null;
+  revoke_reason: RevokeReason | null;
+}
+
+function toSession(row: SessionRow): SessionEntity {
+  return Object.assign(new SessionEntity(), {
+    id: row.id,
+    accountId: row.account_id,
+    userId: row.user_id,
+    authTime: row.auth_time,
+    idleMaxSeconds: Number(row.idle_max_seconds),
+    absMaxSeconds: Number(row.abs_max_seconds),
+    userAgent: row.user_agent,
+    ip: row.ip,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+    revokeReason: row.revoke_reason,
+  });
+}
+
 /** The SQL of the session lifecycle. Every statement is scoped by account or by a secret hash. */
 @Injectable()
 export class SessionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly prepared: PreparedQueries,
+  ) {}
 
   async create(manager: EntityManager, session: NewSession): Promise<SessionEntity> {
     const row = manager.create(SessionEntity, {
@@ -175,7 +278,7 @@ export class SessionsRepository {
   }
 
   async rotate(params: RotateParams): Promise<RotateResult | null> {
-    const rows: RotateRow[] = await this.dataSource.query(ROTATE_SQL, [
+    const rows = await this.prepared.rows(ROTATE_SQL, [
       params.presentedJtiHash,
       params.successorJtiHash,
       params.now,
@@ -243,6 +346,56 @@ export class SessionsRepository {
       params,
     );
     return result[0].map((row) => row.id);
+  }
+
+  /**
+   * Up to `limit` of a user's live sessions after `after` (the first page when null): the
+   * current session heads the first page. Asks for one more than it returns, so the caller
+   * knows whether another page follows.
+   */
+  async devicesPage(
+    owner: { accountId: string; userId: string; currentSessionId: string },
+    now: Date,
+    after: DeviceCursor | null,
+    limit: number,
+  ): Promise<{ rows: DevicePageRow[]; more: boolean }> {
+    const from = after ?? FIRST;
+    const othersLimit = after ? limit : limit - 1;
+    const rows = await this.prepared.rows(DEVICES_PAGE_SQL, [
+      owner.accountId,
+      owner.userId,
+      now,
+      owner.currentSessionId,
+      after === null,
+      from.lastUsedAt,
+      from.createdAt,
+      from.id,
+      othersLimit + 1,
+    ]);
+    const page = rows.slice(0, limit).map((row) => ({
+      session: toSession(row),
+      cursor: { lastUsedAt: row.lu_at, createdAt: row.cr_at, id: row.id },
+    }));
+    return { rows: page, more: rows.length > limit };
+  }
+
+  /**
+   * Ends the user's live sessions beyond the `keep` most recently used, with reason
+   * `session_limit`; returns their ids. The caller holds the user's row lock (sign-ins of
+   * one user serialise on it), so two sign-ins at the cap cannot both keep `keep`.
+   */
+  async endBeyondLimit(manager: EntityManager, owner: { accountId: string; userId: string }, keep: number, now: Date): Promise<string[]> {
+    const [rows]: [{ id: string }[], number] = await manager.query(
+      `UPDATE sessions SET revoked_at = $1, revoke_reason = 'session_limit'
+        WHERE revoked_at IS NULL
+          AND id IN (SELECT s.id FROM sessions s
+                      WHERE s.user_id = $2 AND s.account_id = $4 AND ${LIVE.replace(/\$3/g, () => '$1')}
+                      ORDER BY s.last_used_at DESC, s.created_at DESC, s.id DESC
+                     OFFSET $3)
+        RETURNING id`,
+      [now, owner.userId, keep, owner.accountId],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** A user's live sessions: not revoked and inside both deadlines. Served by `ix_sessions_user_live`. */

@@ -25,4 +25,16 @@ export class SessionsService {
     if (ids.length > 0) afterCommit(() => this.revocations.markRevoked(ids));
     return ids;
   }
+
+  /** Ends the user's live sessions beyond the `keep` most recently used (`session_limit`); as {@link revoke}. */
+  async endBeyondLimit(
+    manager: EntityManager,
+    afterCommit: AfterCommit,
+    owner: { accountId: string; userId: string },
+    keep: number,
+  ): Promise<string[]> {
+    const ids = await this.sessions.endBeyondLimit(manager, owner, keep, this.clock.now());
+    if (ids.length > 0) afterCommit(() => this.revocations.markRevoked(ids));
+    return ids;
+  }
 }

@@ -18,6 +18,7 @@ export type { CreateMemberDto } from './models/create-member-dto';
 export type { DeviceType } from './models/device-type';
 export type { FieldErrorDto } from './models/field-error-dto';
 export type { HealthDto } from './models/health-dto';
+export type { LiveDto } from './models/live-dto';
 export type { LocationDto } from './models/location-dto';
 export type { LoginFormDto } from './models/login-form-dto';
 export type { LoginJsonDto } from './models/login-json-dto';
@@ -68,6 +69,10 @@ export type { AuthSignup$Params as AuthSignup$Params } from './fn/auth/auth-sign
 export { authSignup as authSignup } from './fn/auth/auth-signup';
 export type { HealthCheck$Params as HealthCheck$Params } from './fn/ops/health-check';
 export { healthCheck as healthCheck } from './fn/ops/health-check';
+export type { HealthLive$Params as HealthLive$Params } from './fn/ops/health-live';
+export { healthLive as healthLive } from './fn/ops/health-live';
+export type { HealthReady$Params as HealthReady$Params } from './fn/ops/health-ready';
+export { healthReady as healthReady } from './fn/ops/health-ready';
 export type { DevicesList$Params as DevicesList$Params } from './fn/devices/devices-list';
 export { devicesList as devicesList } from './fn/devices/devices-list';
 export type { DevicesRevokeOthers$Params as DevicesRevokeOthers$Params } from './fn/devices/devices-revoke-others';

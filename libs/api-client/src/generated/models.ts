@@ -12,6 +12,7 @@ export type { CreateMemberDto } from './models/create-member-dto';
 export type { DeviceType } from './models/device-type';
 export type { FieldErrorDto } from './models/field-error-dto';
 export type { HealthDto } from './models/health-dto';
+export type { LiveDto } from './models/live-dto';
 export type { LocationDto } from './models/location-dto';
 export type { LoginFormDto } from './models/login-form-dto';
 export type { LoginJsonDto } from './models/login-json-dto';

@@ -13,6 +13,7 @@ describe('SESSION_END_REASONS', () => {
       'password_changed',
       'user_deactivated',
       'role_changed',
+      'session_limit',
     ]);
   });
 

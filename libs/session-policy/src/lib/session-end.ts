@@ -18,7 +18,9 @@ import type { RefreshRefusal } from './refusal';
  * - `refresh_reuse`: an already-used refresh token came back (it may have leaked);
  * - `password_changed`: the user's password changed;
  * - `user_deactivated`: the account's owner deactivated the user;
- * - `role_changed`: the user's role changed, so no token keeps the old one.
+ * - `role_changed`: the user's role changed, so no token keeps the old one;
+ * - `session_limit`: the user signed in on more devices than the live-session cap
+ *   allows, and this was the least recently used one.
  */
 export const SESSION_END_REASONS = [
   'expired_idle',
@@ -30,6 +32,7 @@ export const SESSION_END_REASONS = [
   'password_changed',
   'user_deactivated',
   'role_changed',
+  'session_limit',
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
@@ -59,6 +62,7 @@ export function refusalForEndReason(reason: SessionEndReason): RefreshRefusal {
     case 'password_changed':
     case 'user_deactivated':
     case 'role_changed':
+    case 'session_limit':
       return 'invalid_refresh_token';
   }
 }

@@ -15,5 +15,6 @@ export const SESSION_END_REASON: SessionEndReason[] = [
   'refresh_reuse',
   'password_changed',
   'user_deactivated',
-  'role_changed'
+  'role_changed',
+  'session_limit'
 ];

@@ -5,5 +5,5 @@
 /**
  * Present on a refused `POST /auth/refresh` whose token belonged to a session that has ended: why it ended. `expired_idle` / `expired_absolute` come with the matching `session_expired_*` code, every other reason with `invalid_refresh_token`. Absent when the token is unknown, forged or malformed.
  */
-export type SessionEndReason = 'expired_idle' | 'expired_absolute' | 'signed_out' | 'signed_out_elsewhere' | 'revoked_by_owner' | 'refresh_reuse' | 'password_changed' | 'user_deactivated' | 'role_changed';
+export type SessionEndReason = 'expired_idle' | 'expired_absolute' | 'signed_out' | 'signed_out_elsewhere' | 'revoked_by_owner' | 'refresh_reuse' | 'password_changed' | 'user_deactivated' | 'role_changed' | 'session_limit';
 

@@ -47,6 +47,10 @@ const NOTICES: Record<SignOutReason, Notice> = {
     text: 'You were signed out for your security: this session was used from somewhere unexpected. Sign in again to continue.',
     expired: true,
   },
+  session_limit: {
+    text: 'You were signed out on this device because you signed in on too many devices, and this one was used least recently. Sign in again to continue.',
+    expired: true,
+  },
   signed_out: { text: 'You signed out.', expired: false },
   signed_out_everywhere: { text: 'You signed out everyone in your account, including this browser.', expired: false },
   sign_in_again: { text: 'Sign in again to start a new session.', expired: false },
@@ -102,6 +106,7 @@ function fromEndReason(reason: SessionEndReason): SignOutReason {
     case 'password_changed':
     case 'user_deactivated':
     case 'role_changed':
+    case 'session_limit':
       return reason;
   }
 }

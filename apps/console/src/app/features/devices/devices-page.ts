@@ -18,7 +18,12 @@ import { injectNow } from '../../shared/now';
 import { PageHeader } from '../../shared/page-header';
 import { deviceDetails, deviceIcon, placeOf } from './device-text';
 
-/** "Where you're signed in": the caller's sessions, each one revocable. */
+/** Sessions per page of the device list. */
+const PAGE_SIZE = 50;
+/** Where the API puts the next page's cursor (absent on the last page). */
+const NEXT_CURSOR_HEADER = 'Next-Cursor';
+
+/** "Where you're signed in": the caller's sessions, each one revocable, a page at a time. */
 @Component({
   selector: 'app-devices-page',
   imports: [
@@ -49,6 +54,9 @@ export class DevicesPage {
   /** Ids being signed out, to disable their buttons. */
   protected readonly pending = signal<ReadonlySet<string>>(new Set());
   protected readonly revokingOthers = signal(false);
+  /** The `Next-Cursor` of the last page loaded; null when every session is shown. */
+  protected readonly nextCursor = signal<string | null>(null);
+  protected readonly loadingMore = signal(false);
   protected readonly others = computed(() => (this.sessions() ?? []).filter((s) => !s.is_current));
 
   protected readonly icon = deviceIcon;
@@ -61,12 +69,30 @@ export class DevicesPage {
 
   protected load(): void {
     this.loadError.set(null);
+    this.fetch(undefined);
+  }
+
+  /** The next page (the API pages by the live-session cap, so this is rare). */
+  protected loadMore(): void {
+    const cursor = this.nextCursor();
+    if (cursor) this.fetch(cursor);
+  }
+
+  private fetch(cursor: string | undefined): void {
+    if (cursor) this.loadingMore.set(true);
     this.api
-      .invoke(devicesList)
-      .pipe(takeUntilDestroyed(this.destroyRef))
+      .invoke$Response(devicesList, { limit: PAGE_SIZE, cursor })
+      .pipe(
+        finalize(() => this.loadingMore.set(false)),
+        takeUntilDestroyed(this.destroyRef),
+      )
       .subscribe({
-        next: (sessions) => this.sessions.set(sessions),
-        error: (error: unknown) => this.loadError.set(problemOf(error).detail),
+        next: (response) => {
+          const page = response.body;
+          this.sessions.update((shown) => (cursor ? [...(shown ?? []), ...page.filter((s) => !shown?.some((o) => o.id === s.id))] : page));
+          this.nextCursor.set(response.headers.get(NEXT_CURSOR_HEADER));
+        },
+        error: (error: unknown) => (cursor ? this.notifier.error(error) : this.loadError.set(problemOf(error).detail)),
       });
   }
 

@@ -10,11 +10,23 @@ import { RequestBuilder } from '../../request-builder';
 import { SessionDto } from '../../models/session-dto';
 
 export interface DevicesList$Params {
+
+/**
+ * Page size. Default: the live-session cap per user (SESSION_MAX_PER_USER, 50 unless configured), so one page shows them all.
+ */
+  limit?: number;
+
+/**
+ * Opaque position from the previous page’s `Next-Cursor` response header.
+ */
+  cursor?: string;
 }
 
 export function devicesList(http: HttpClient, rootUrl: string, params?: DevicesList$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<SessionDto>>> {
   const rb = new RequestBuilder(rootUrl, devicesList.PATH, 'get');
   if (params) {
+    rb.query('limit', params.limit, {});
+    rb.query('cursor', params.cursor, {});
   }
 
   return http.request(
