@@ -1,12 +1,10 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
-import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule, AppOptions } from './app.module';
 import { registerClientInfoHook } from './common/client-info.hook';
 import { registerContentTypeHook } from './common/content-type.hook';
@@ -18,6 +16,7 @@ import { ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import type { RuntimeConfig } from './config/runtime-config';
 import { MetricsService } from './metrics/metrics.service';
+import { serveConsole } from './console-static';
 import { setupSwagger } from './swagger';
 
 export const API_PREFIX = 'api';
@@ -96,22 +95,7 @@ export async function createApp(config: RuntimeConfig, options: AppOptions = {})
   });
 
   const consoleDir = consoleDirectory(config);
-  let indexHtml: string | null = null;
-  if (consoleDir) {
-    indexHtml = readFileSync(join(consoleDir, 'index.html'), 'utf8');
-    await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false, index: false });
-  }
-  // Deep links into the console (e.g. /devices) get its index.html; /api stays JSON.
-  const spaFallback = (request: FastifyRequest, reply: FastifyReply): boolean => {
-    if (!indexHtml || request.method !== 'GET' || request.url.startsWith(`/${API_PREFIX}`)) return false;
-    if (!String(request.headers.accept ?? '').includes('text/html')) return false;
-    void reply.status(200).type('text/html; charset=utf-8').send(indexHtml);
-    return true;
-  };
-  if (indexHtml) {
-    const html = indexHtml;
-    fastify.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
-  }
+  const spaFallback = consoleDir ? await serveConsole(app, fastify, consoleDir, API_PREFIX) : () => false;
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(spaFallback));

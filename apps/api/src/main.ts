@@ -14,7 +14,10 @@ import { seedDemo } from './database/seed';
 const DATABASE_NAME = 'sessions';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  // On a terminal, startup's ~50 JSON lines would bury the banner: warnings and errors only,
+  // unless LOG_LEVEL says otherwise. Piped or in a container, JSON at info as always.
+  const terminal = process.stdout.isTTY === true && !process.env['LOG_LEVEL'];
+  const config = loadConfig(terminal ? { ...process.env, LOG_LEVEL: 'warn' } : process.env);
   // Structured lines for what happens outside a request: the PostgreSQL supervisor, shutdown.
   const log = pino({ level: config.logLevel, base: { component: 'main' } });
   let embedded: EmbeddedDatabase | null = null;
@@ -82,6 +85,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // A closed terminal: PostgreSQL, in its own process group and session, does not get this one.
+  process.once('SIGHUP', () => void shutdown('SIGHUP'));
 
   // Demo users only on the embedded database unless SEED_DEMO says otherwise.
   const seed = process.env['SEED_DEMO'] !== undefined ? config.seedDemo : embedded !== null;
@@ -97,10 +102,12 @@ async function main(): Promise<void> {
     `  Database:    ${embedded ? `embedded PostgreSQL on port ${embedded.server.port} (data in ${join(config.dataDir, 'pg')})` : 'DATABASE_URL'}`,
     applied.length ? `  Migrations applied: ${applied.join(', ')}` : '  Schema up to date',
   ];
+  if (terminal) lines.push('  Logs:        warnings and errors only on a terminal (LOG_LEVEL=info for every request, as JSON)');
   if (demo.length) {
     lines.push('  Demo sign-ins (account "Demo Co"):');
     for (const user of demo) lines.push(`    ${user.role.padEnd(8)} ${user.email.padEnd(22)} ${user.password}`);
   }
+  lines.push('  Stop with Ctrl-C.');
   process.stdout.write(lines.join('\n') + '\n\n');
 }
 

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 
@@ -65,6 +66,30 @@ function loadEmbeddedPostgres(): { default: EmbeddedPostgresCtor | { default: Em
   return mod;
 }
 
+/**
+ * Runs `start` with PostgreSQL spawned in its own process group. A terminal's Ctrl-C sends
+ * SIGINT to the whole foreground group: PostgreSQL would shut down at once, cutting the API's
+ * connections in the middle of its drain (FATAL lines, pool errors with stack traces). In its
+ * own group only the API gets it, and main.ts stops PostgreSQL last. The package spawns with
+ * no options of ours, so its `spawn` (an ES-module binding to the built-in) is wrapped for the
+ * duration of the start.
+ */
+async function inOwnProcessGroup(start: () => Promise<void>): Promise<void> {
+  const load = typeof __non_webpack_require__ === 'function' ? __non_webpack_require__ : require;
+  const childProcess = load('node:child_process') as typeof import('node:child_process');
+  const spawn = childProcess.spawn;
+  const detachedSpawn = (command: string, args: readonly string[], options: Record<string, unknown> = {}) =>
+    spawn(command, args, { ...options, detached: true });
+  (childProcess as { spawn: unknown }).spawn = detachedSpawn;
+  syncBuiltinESMExports();
+  try {
+    await start();
+  } finally {
+    (childProcess as { spawn: unknown }).spawn = spawn;
+    syncBuiltinESMExports();
+  }
+}
+
 const RESTART_DELAYS_MS = [250, 500, 1000, 2000, 5000, 10000];
 
 /**
@@ -80,7 +105,7 @@ function supervise(pg: EmbeddedPostgresInstance, onEvent: (event: SupervisorEven
   const restart = () => {
     timer = null;
     if (stopped) return;
-    pg.start().then(
+    inOwnProcessGroup(() => pg.start()).then(
       () => {
         if (stopped) return;
         onEvent({ event: 'postgres.restarted', attempt: failures + 1, pid: pg.process?.pid });
@@ -198,7 +223,7 @@ export async function startEmbeddedPostgres(options: {
       : new Error(`embedded PostgreSQL could not ${step} in ${databaseDir}${error ? `: ${String(error)}` : ''}`);
   };
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await initialise(pg).catch(failed('initialise a cluster'));
-  await pg.start().catch(failed('start'));
+  await inOwnProcessGroup(() => pg.start()).catch(failed('start'));
   const supervisor = options.onSupervisorEvent ? supervise(pg, options.onSupervisorEvent) : null;
   const encode = encodeURIComponent;
   return {

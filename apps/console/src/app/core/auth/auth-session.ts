@@ -5,6 +5,7 @@ import { Api, authLoginJson, authLogout, authMe } from '@sessions/api-client';
 import { firstValueFrom } from 'rxjs';
 import { problemOf } from '../api/problem';
 import { AuthState } from './auth-state';
+import { sessionHint } from './session-hint';
 import { refusalSignOutReason, type SignOutReason } from './sign-out-reason';
 import { TokenRefreshCoordinator, type AuthBroadcast } from './token-refresh-coordinator';
 
@@ -33,21 +34,31 @@ export class AuthSession {
     this.state.applyTokens(tokens);
     await this.loadUser();
     this.reason.set(null);
+    sessionHint.set();
     this.coordinator.announceTokens(tokens);
   }
 
   /**
    * Runs before the first navigation: a reload keeps the user signed in by
    * trading the HttpOnly refresh cookie for a new access token. Never throws;
-   * without a usable cookie the user simply lands on the sign-in page.
+   * without a usable cookie the user simply lands on the sign-in page. Without
+   * the session hint (first visit, signed out) there is nothing to restore and
+   * no request is made.
    */
   async restore(): Promise<void> {
+    if (!sessionHint.present()) {
+      return;
+    }
     try {
       await this.coordinator.refresh();
       await this.loadUser();
     } catch (error) {
       this.state.clear();
       const problem = problemOf(error);
+      if (problem.status === 401) {
+        // Refused: no session left to restore. (Offline keeps the hint for the next load.)
+        sessionHint.clear();
+      }
       // No cookie at all also answers a bare `invalid_refresh_token`: only a session that ended is news.
       const reason = refusalSignOutReason(problem.code, problem.reason, 'ignore');
       if (reason) {
@@ -103,6 +114,7 @@ export class AuthSession {
     const wasSignedIn = this.state.accessToken() !== null;
     this.pending = null;
     this.state.clear();
+    sessionHint.clear();
     this.reason.set(reason);
     if (tellOtherTabs) {
       this.coordinator.announceSignedOut(reason);

@@ -17,8 +17,8 @@ const RETRIED = new HttpContextToken<boolean>(() => false);
  * tabs never race — and retries; a refused refresh signs out with the reason.
  */
 export const authInterceptor: HttpInterceptorFn = (request, next) => {
-  const path = pathOf(request.url);
-  if (!path.startsWith('/api/')) {
+  const path = sameOriginPath(request.url);
+  if (path === null || !path.startsWith('/api/')) {
     return next(request);
   }
   if (path.startsWith('/api/auth/')) {
@@ -57,7 +57,8 @@ function withBearer(request: HttpRequest<unknown>, token: string | null): HttpRe
   return token ? request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : request;
 }
 
-/** The path of a same-origin or absolute URL, without its query. */
-function pathOf(url: string): string {
-  return new URL(url, 'http://console.invalid').pathname;
+/** The path of a same-origin URL, without its query; null for another origin, which never gets a token. */
+function sameOriginPath(url: string): string | null {
+  const parsed = new URL(url, location.href);
+  return parsed.origin === location.origin ? parsed.pathname : null;
 }

@@ -4,7 +4,6 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatDialog } from '@angular/material/dialog';
-import { MatDividerModule } from '@angular/material/divider';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Api, devicesList, devicesRevoke, devicesRevokeOthers, type SessionDto } from '@sessions/api-client';
@@ -31,7 +30,6 @@ const NEXT_CURSOR_HEADER = 'Next-Cursor';
     MatButtonModule,
     MatCardModule,
     MatChipsModule,
-    MatDividerModule,
     MatIconModule,
     MatTooltipModule,
     DateTimePipe,

@@ -14,6 +14,7 @@ import { problemOf } from '../../core/api/problem';
 import { AuthSession } from '../../core/auth/auth-session';
 import { parseSignOutReason, signOutNotice } from '../../core/auth/sign-out-reason';
 import { signInRefusalMessage } from './sign-in-refusal';
+import { ThemeToggle } from '../../core/ui/theme-toggle';
 
 @Component({
   selector: 'app-login-page',
@@ -25,6 +26,7 @@ import { signInRefusalMessage } from './sign-in-refusal';
     MatIconModule,
     MatInputModule,
     MatProgressSpinnerModule,
+    ThemeToggle,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './login-page.html',

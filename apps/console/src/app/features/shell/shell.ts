@@ -13,6 +13,7 @@ import { map } from 'rxjs';
 import { AuthSession } from '../../core/auth/auth-session';
 import { AuthState } from '../../core/auth/auth-state';
 import { SessionExpiryService } from '../../core/expiry/session-expiry.service';
+import { ThemeToggle } from '../../core/ui/theme-toggle';
 
 interface NavItem {
   path: string;
@@ -46,6 +47,7 @@ const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', engi
     MatSidenavModule,
     MatToolbarModule,
     MatTooltipModule,
+    ThemeToggle,
   ],
   providers: [SessionExpiryService],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -90,6 +92,12 @@ export class Shell {
     if (this.handset()) {
       void this.sidenav().close();
     }
+  }
+
+  /** The skip link moves focus too (not just the scroll), so the next Tab starts in the page. */
+  protected skipToContent(event: Event): void {
+    event.preventDefault();
+    document.getElementById('main')?.focus();
   }
 
   protected signOut(): void {
