@@ -14,6 +14,7 @@ import { problemOf } from '../../core/api/problem';
 import { AuthSession } from '../../core/auth/auth-session';
 import { parseSignOutReason, signOutNotice } from '../../core/auth/sign-out-reason';
 import { signInRefusalMessage } from './sign-in-refusal';
+import { sessionHint } from '../../core/auth/session-hint';
 import { ThemeToggle } from '../../core/ui/theme-toggle';
 
 @Component({
@@ -83,6 +84,16 @@ export class LoginPage {
       );
       this.busy.set(false);
     }
+  }
+
+  /**
+   * The provider's callback signs this browser in on the server (it sets the refresh
+   * cookie and redirects to `/`), so the console must try to restore on its way back:
+   * raise the session hint before leaving. A refused flow comes back to `/login` with its
+   * reason, and the refused restore clears the hint again.
+   */
+  protected leavingForProvider(): void {
+    sessionHint.set();
   }
 
   /** A full-page navigation to the API, which redirects to the provider: the flow needs the browser, not XHR. */
