@@ -59,7 +59,7 @@ export class AppModule {
                 censor: '[redacted]',
               },
               // Fastify assigns the id (see app.factory.ts); pino-http reuses it.
-              genReqId: (request: IncomingMessage & { id?: string }) => request.id ?? 'unknown',
+              genReqId: (request: IncomingMessage) => (request as IncomingMessage & { id?: string }).id ?? 'unknown',
               serializers: {
                 // A token a client put in the URL (?access_token=…) is redacted like the headers are.
                 req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
