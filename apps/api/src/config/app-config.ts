@@ -1,6 +1,6 @@
 import { BlockList } from 'node:net';
 import { assertValidBounds, PolicyBounds } from '@sessions/session-policy';
-import { parseTrustedProxies } from '../devices/client-ip';
+import { parseTrustedProxies } from '../common/client-ip';
 import { ConfigError } from './config-error';
 import { loadOidcConfig, OidcConfig } from './oidc-config';
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { BlockList, isIP } from 'node:net';
 import { dirname, join } from 'node:path';
-import { normalizeIp } from './client-ip';
+import { normalizeIp } from '../common/client-ip';
 
 /** Where a session's address is, as shown in the session (device) item. */
 export interface GeoLocation {
