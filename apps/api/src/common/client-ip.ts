@@ -72,7 +72,7 @@ export interface ProxiedRequest {
   ip: string | undefined;
   /** Peer first, then the hops Fastify walked; undefined when no proxy is trusted. */
   ips?: string[];
-  headers: { 'x-forwarded-for'?: string | string[] };
+  headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /**
