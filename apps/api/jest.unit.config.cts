@@ -1,0 +1,16 @@
+const swc = require('../../jest.swc.js');
+
+/**
+ * The fast tier: the `*.spec.ts` next to the code in `src/`. No PostgreSQL, no global setup;
+ * a single class with its collaborators mocked, or a pure function. Seconds.
+ */
+module.exports = {
+  displayName: 'api',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  ...swc,
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  roots: ['<rootDir>/src'],
+  testTimeout: 10000,
+  coverageDirectory: '../../coverage/apps/api',
+};
