@@ -4,5 +4,7 @@
  * the PostgreSQL tier.
  */
 module.exports = {
+  // A global option (ignored inside a project): the integration tier's bound.
+  testTimeout: 30000,
   projects: ['<rootDir>/jest.unit.config.cts', '<rootDir>/jest.integration.config.cts'],
 };
