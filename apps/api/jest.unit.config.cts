@@ -11,6 +11,7 @@ module.exports = {
   ...swc,
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   roots: ['<rootDir>/src'],
-  testTimeout: 10000,
+  // As before the split: a loaded CI machine can take seconds to load a parser or a GeoIP database.
+  testTimeout: 30000,
   coverageDirectory: '../../coverage/apps/api',
 };
