@@ -13,6 +13,23 @@ import { seedDemo } from './database/seed';
 
 const DATABASE_NAME = 'sessions';
 
+/**
+ * `node main.js migrate`: apply pending migrations as DATABASE_MIGRATION_URL's role, grant
+ * DATABASE_URL's role its privileges, exit. The Kubernetes migration Job runs this once per
+ * rollout, and the replicas start with MIGRATE_ON_START=false (docs/adr/0007).
+ */
+async function migrateOnly(): Promise<void> {
+  // The token secrets are none of the migration's business (the image requires them to serve).
+  const config = loadConfig({ ...process.env, REQUIRE_EXPLICIT_CONFIG: 'false' });
+  const log = pino({ level: config.logLevel, base: { component: 'migrate' } });
+  if (!config.databaseUrl) throw new ConfigError('DATABASE_URL', 'is required by `migrate` (the API role to grant privileges to)');
+  const applied = await runMigrations(config.databaseMigrationUrl ?? config.databaseUrl, {
+    apiUrl: config.databaseUrl,
+    timeouts: config.databaseTimeouts,
+  });
+  log.info({ event: 'migrations.finished', applied }, applied.length ? `applied ${applied.join(', ')}` : 'schema up to date');
+}
+
 async function main(): Promise<void> {
   // On a terminal, startup's ~50 JSON lines would bury the banner: warnings and errors only,
   // unless LOG_LEVEL says otherwise. Piped or in a container, JSON at info as always.
@@ -54,7 +71,10 @@ async function main(): Promise<void> {
     databasePoolSize: 20,
   };
 
-  const applied = await runMigrations(migrationUrl ?? databaseUrl, { apiUrl: databaseUrl, timeouts: config.databaseTimeouts });
+  // With MIGRATE_ON_START=false a separate step (the migration Job) has migrated before the rollout.
+  const applied = config.migrateOnStart
+    ? await runMigrations(migrationUrl ?? databaseUrl, { apiUrl: databaseUrl, timeouts: config.databaseTimeouts })
+    : null;
   const excess = await apiRoleExcess(databaseUrl).catch(() => []);
   if (excess.length) {
     log.warn(
@@ -100,7 +120,11 @@ async function main(): Promise<void> {
     `  Swagger UI:  ${base}/api/docs   (OpenAPI: ${base}/api/docs-json)`,
     `  Health:      ${base}/api/health   Metrics: ${base}/api/metrics`,
     `  Database:    ${embedded ? `embedded PostgreSQL on port ${embedded.server.port} (data in ${join(config.dataDir, 'pg')})` : 'DATABASE_URL'}`,
-    applied.length ? `  Migrations applied: ${applied.join(', ')}` : '  Schema up to date',
+    applied === null
+      ? '  Migrations: left to `main.js migrate` (MIGRATE_ON_START=false)'
+      : applied.length
+        ? `  Migrations applied: ${applied.join(', ')}`
+        : '  Schema up to date',
   ];
   if (terminal) lines.push('  Logs:        warnings and errors only on a terminal (LOG_LEVEL=info for every request, as JSON)');
   if (demo.length) {
@@ -111,7 +135,12 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n\n');
 }
 
-main().catch((error: unknown) => {
+const command = process.argv[2];
+if (command !== undefined && command !== 'migrate') {
+  process.stderr.write(`Unknown command '${command}': run without arguments to serve, or with \`migrate\` to migrate and exit.\n`);
+  process.exit(2);
+}
+(command === 'migrate' ? migrateOnly().then(() => process.exit(0)) : main()).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`Configuration error: ${error.message}\n`);
   } else {

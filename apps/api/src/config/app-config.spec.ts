@@ -191,4 +191,24 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env as Record<string, string>)).toThrow(new RegExp(`^${variable}:`));
     });
   });
+
+  it('REQUIRE_EXPLICIT_CONFIG (the container image) refuses the embedded database and generated secrets (issue 14)', () => {
+    const explicit = {
+      REQUIRE_EXPLICIT_CONFIG: 'true',
+      DATABASE_URL: 'postgresql://api:pw@db/sessions',
+      JWT_ACCESS_SECRET: 'a'.repeat(32),
+      JWT_REFRESH_SECRET: 'b'.repeat(32),
+    };
+    expect(loadConfig(explicit).databaseUrl).toBe(explicit.DATABASE_URL);
+    for (const name of ['DATABASE_URL', 'JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET']) {
+      expect(() => loadConfig({ ...explicit, [name]: '' })).toThrow(new RegExp(`^${name}: is required`));
+    }
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+  });
+
+  it('MIGRATE_ON_START=false leaves migrations to `main.js migrate`, only with an external database (issue 14)', () => {
+    expect(loadConfig({}).migrateOnStart).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://api:pw@db/sessions', MIGRATE_ON_START: 'false' }).migrateOnStart).toBe(false);
+    expect(() => loadConfig({ MIGRATE_ON_START: 'false' })).toThrow(/^MIGRATE_ON_START/);
+  });
 });

@@ -62,6 +62,8 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** The schema owner's connection for migrations; unset means DATABASE_URL migrates too. */
   databaseMigrationUrl: string | undefined;
+  /** Apply pending migrations at start; off when a separate step (`main.js migrate`, a Kubernetes Job) does it. */
+  migrateOnStart: boolean;
   databaseTimeouts: DatabaseTimeouts;
   dataDir: string;
   embeddedPgPort: number | undefined;
@@ -181,6 +183,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(name, 'must be a postgres:// or postgresql:// URL');
   }
   if (databaseMigrationUrl && !databaseUrl) throw new ConfigError('DATABASE_MIGRATION_URL', 'needs DATABASE_URL (the API role) too');
+  // The embedded PostgreSQL and generated token secrets are development conveniences: in a
+  // container each replica would get its own throwaway database and its own keys (tokens
+  // refused by every other replica). The image sets REQUIRE_EXPLICIT_CONFIG=true.
+  if (bool(env, 'REQUIRE_EXPLICIT_CONFIG', false)) {
+    for (const name of ['DATABASE_URL', 'JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET']) {
+      if (!env[name]) throw new ConfigError(name, 'is required (REQUIRE_EXPLICIT_CONFIG=true: no embedded database, no generated secrets)');
+    }
+  }
+  const migrateOnStart = bool(env, 'MIGRATE_ON_START', true);
+  if (!migrateOnStart && !databaseUrl)
+    throw new ConfigError('MIGRATE_ON_START', 'false needs DATABASE_URL (the embedded database always migrates)');
   const databaseTimeouts: DatabaseTimeouts = {
     connectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 1000, 100, 60_000),
     queryMs: int(env, 'DATABASE_QUERY_TIMEOUT_MS', 1000, 100, 600_000),
@@ -216,6 +229,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: int(env, 'PORT', 3000, 0, 65535),
     databaseUrl,
     databaseMigrationUrl,
+    migrateOnStart,
     databaseTimeouts,
     dataDir: env['DATA_DIR'] || './.data',
     embeddedPgPort: optionalInt(env, 'EMBEDDED_PG_PORT', 1, 65535),
