@@ -94,10 +94,18 @@ async function main(): Promise<void> {
         log.error({ event: 'shutdown.timeout' }, 'shutdown did not finish in time; exiting');
         process.exit(1);
       },
-      (config.shutdownDrainSeconds + 15) * 1000,
+      (config.shutdownDelaySeconds + config.shutdownDrainSeconds + 15) * 1000,
     ).unref();
+    const drain = drainOf(app);
+    // Readiness red first; with SHUTDOWN_DELAY_SECONDS the replica keeps serving while the
+    // balancer notices, so nothing is refused before routing stopped (docs/scaling.md).
+    drain.begin();
+    if (config.shutdownDelaySeconds > 0) {
+      log.info({ event: 'shutdown.delay', signal, seconds: config.shutdownDelaySeconds }, 'readiness red; still serving');
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelaySeconds * 1000));
+    }
     log.info({ event: 'shutdown.started', signal }, 'draining connections');
-    const { forced } = await drainOf(app).run(app.getHttpServer(), config.shutdownDrainSeconds * 1000);
+    const { forced } = await drain.run(app.getHttpServer(), config.shutdownDrainSeconds * 1000);
     await app.close().catch((error: unknown) => log.error({ err: error }, 'error while closing the application'));
     await embedded?.server.stop().catch(() => undefined);
     log.info({ event: 'shutdown.finished', forced }, 'stopped');

@@ -19,7 +19,6 @@ import { Service } from 'kubernetes-models/v1/Service';
 const ROOT = join(__dirname, '..', '..', '..');
 const K8S = join(ROOT, 'deploy', 'kubernetes');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
 
 const VALIDATORS: Record<string, new (data: Obj) => { validate(): void }> = {
@@ -252,11 +251,15 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     const spec = deployment.spec.template.spec;
     const preStop = spec.containers[0].lifecycle.preStop;
     const sleep = preStop.sleep?.seconds ?? Number(preStop.exec.command[preStop.exec.command.length - 1]);
-    const drain = Number(one('ConfigMap', 'sessions-config').data.SHUTDOWN_DRAIN_SECONDS ?? 10);
+    const data = one('ConfigMap', 'sessions-config').data;
+    const drain = Number(data.SHUTDOWN_DRAIN_SECONDS ?? 10);
+    const delay = Number(data.SHUTDOWN_DELAY_SECONDS ?? 0);
     expect(sleep).toBeGreaterThan(0);
-    expect(spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(sleep + drain + 15);
+    expect(spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(sleep + delay + drain + 15);
     // The last-resort bound in main.ts is what the 15 s above stands for.
-    expect(readFileSync(join(ROOT, 'apps', 'api', 'src', 'main.ts'), 'utf8')).toContain('(config.shutdownDrainSeconds + 15) * 1000');
+    expect(readFileSync(join(ROOT, 'apps', 'api', 'src', 'main.ts'), 'utf8')).toContain(
+      '(config.shutdownDelaySeconds + config.shutdownDrainSeconds + 15) * 1000',
+    );
     expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
   });
 });

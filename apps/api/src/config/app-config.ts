@@ -88,6 +88,8 @@ export interface AppConfig {
   seedDemo: boolean;
   /** How long SIGTERM waits for requests in flight before cutting their connections. */
   shutdownDrainSeconds: number;
+  /** After SIGTERM, how long readiness is red while the replica still accepts, before the drain. */
+  shutdownDelaySeconds: number;
   /** Sign-in with OpenID Connect providers (issue 10); no provider configured → none offered. */
   oidc: OidcConfig;
 }
@@ -253,6 +255,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     consoleDir: env['CONSOLE_DIR'] || undefined,
     seedDemo: bool(env, 'SEED_DEMO', true),
     shutdownDrainSeconds: int(env, 'SHUTDOWN_DRAIN_SECONDS', 10, 1, 300),
+    shutdownDelaySeconds: int(env, 'SHUTDOWN_DELAY_SECONDS', 0, 0, 120),
     oidc: loadOidcConfig(env, (name, fallback) => bool(env, name, fallback)),
   };
 }
