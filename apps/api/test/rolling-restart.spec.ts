@@ -16,6 +16,7 @@ import { createTestDatabase, TestDatabase } from './test-app';
  * replica out of nginx (reload), and only then does the replica stop listening and drain.
  * The migration step runs first as `main.ts migrate`; the replicas start with
  * MIGRATE_ON_START=false. Bounded: the load stops when the second replacement is routed.
+ * A second case stops a replica nginx still routes to: reads are retried (passive checks).
  */
 const ROOT = join(__dirname, '..', '..', '..');
 const nginx = findNginx();
@@ -63,6 +64,8 @@ describeWithNginx('rolling restart of two replicas behind nginx under load', () 
   let started: Replicas | undefined;
   let dataDir: string;
   const output: string[] = [];
+  /** The replicas nginx routes to (the first test leaves the two replacements). */
+  const routed: Replica[] = [];
   const env = (database: TestDatabase): Record<string, string> => ({
     DATABASE_URL: database.apiUrl,
     DATABASE_MIGRATION_URL: database.ownerUrl,
@@ -161,7 +164,7 @@ describeWithNginx('rolling restart of two replicas behind nginx under load', () 
       }
     });
 
-    const routed: Replica[] = [...cluster.replicas];
+    routed.push(...cluster.replicas);
     const readiness: Record<string, number[]> = {};
     const restart = async (old: Replica) => {
       const before = done;
@@ -201,4 +204,45 @@ describeWithNginx('rolling restart of two replicas behind nginx under load', () 
     expect(failures).toEqual([]);
     expect(done).toBeGreaterThan(40);
   }, 300_000);
+
+  it('nginx retries reads on a replica that stops listening while still routed (no controller: passive checks only)', async () => {
+    const cluster = started!;
+    const signup = await call(cluster.url, 'POST', '/api/auth/signup', {
+      account_name: 'Unannounced',
+      name: 'Owner',
+      email: `unannounced-${process.pid}@example.test`,
+      password: 'owner-password-1',
+    });
+    expect(signup.status).toBe(201);
+    const token = (JSON.parse(signup.body) as { access_token: string }).access_token;
+    const failures: string[] = [];
+    let done = 0;
+    let stopLoad = false;
+    const load = [1, 2, 3, 4].map(async () => {
+      while (!stopLoad) {
+        try {
+          const answer = await call(cluster.url, 'GET', '/api/auth/me', undefined, token);
+          if (answer.status !== 200) failures.push(`GET /api/auth/me → ${answer.status}`);
+        } catch (error) {
+          failures.push(`GET /api/auth/me → ${(error as Error).message}`);
+        }
+        done++;
+      }
+    });
+    try {
+      const victim = routed[0];
+      victim.process.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) =>
+        victim.process.exitCode !== null ? resolve(victim.process.exitCode) : victim.process.once('exit', resolve),
+      );
+      expect(code).toBe(0);
+      // nginx still lists the stopped replica: connections are refused and go to the other.
+      const after = done;
+      await until(30_000, async () => done >= after + 20);
+    } finally {
+      stopLoad = true;
+      await Promise.all(load);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 });
