@@ -44,8 +44,20 @@ trap cleanup EXIT
 printf '%s\n' "$password" >"$dir/pwfile"
 [ "$(id -u)" = 0 ] && chown postgres "$dir/pwfile"
 as_pg "$bindir/initdb" -D "$dir/data" -U postgres --auth=scram-sha-256 --pwfile="$dir/pwfile" -E UTF8 --locale=C.UTF-8 >/dev/null
-as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w \
-  -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=300 -c fsync=off" start >/dev/null
+# A free port can be taken between choosing and binding it (other suites run alongside):
+# try a few, and show PostgreSQL's own log when it still does not start.
+started=false
+for attempt in 1 2 3; do
+  if as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 120 \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=300 -c fsync=off" start >/dev/null; then
+    started=true
+    break
+  fi
+  echo "test:external-pg: PostgreSQL did not start on port $port (attempt $attempt); its log:" >&2
+  tail -n 20 "$dir/postgres.log" >&2 || true
+  port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+done
+$started || exit 1
 echo "test:external-pg: $("$bindir/postgres" --version) on 127.0.0.1:$port (data in $dir/data)"
 
 export TEST_DATABASE_URL="postgresql://postgres:${password}@127.0.0.1:${port}/postgres"

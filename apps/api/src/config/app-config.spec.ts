@@ -30,6 +30,7 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://x'],
     ['DATABASE_MIGRATION_URL', 'mysql://x'],
+    ['DATABASE_LISTEN_URL', 'mysql://x'],
     ['DATABASE_QUERY_TIMEOUT_MS', '10'],
     ['DATABASE_CONNECT_TIMEOUT_MS', 'soon'],
     ['JWT_ACCESS_SECRET', 'too-short'],
@@ -210,5 +211,15 @@ describe('loadConfig', () => {
     expect(loadConfig({}).migrateOnStart).toBe(true);
     expect(loadConfig({ DATABASE_URL: 'postgresql://api:pw@db/sessions', MIGRATE_ON_START: 'false' }).migrateOnStart).toBe(false);
     expect(() => loadConfig({ MIGRATE_ON_START: 'false' })).toThrow(/^MIGRATE_ON_START/);
+  });
+
+  it('DATABASE_LISTEN_URL gives the revocation listener a direct connection (PgBouncer in transaction mode)', () => {
+    expect(loadConfig({}).databaseListenUrl).toBeUndefined();
+    const env = {
+      DATABASE_URL: 'postgresql://api:pw@pgbouncer:6432/sessions',
+      DATABASE_LISTEN_URL: 'postgresql://api:pw@db:5432/sessions',
+    };
+    expect(loadConfig(env).databaseListenUrl).toBe(env.DATABASE_LISTEN_URL);
+    expect(() => loadConfig({ DATABASE_LISTEN_URL: env.DATABASE_LISTEN_URL })).toThrow(/^DATABASE_LISTEN_URL/);
   });
 });

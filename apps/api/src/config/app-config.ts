@@ -62,6 +62,11 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** The schema owner's connection for migrations; unset means DATABASE_URL migrates too. */
   databaseMigrationUrl: string | undefined;
+  /**
+   * The revocation listener's connection (LISTEN holds a session): a direct one when
+   * DATABASE_URL goes through a transaction-mode pooler. Unset means DATABASE_URL.
+   */
+  databaseListenUrl: string | undefined;
   /** Apply pending migrations at start; off when a separate step (`main.js migrate`, a Kubernetes Job) does it. */
   migrateOnStart: boolean;
   databaseTimeouts: DatabaseTimeouts;
@@ -178,13 +183,16 @@ function rateLimits(env: Env): RateLimitConfig {
 export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = env['DATABASE_URL'] || undefined;
   const databaseMigrationUrl = env['DATABASE_MIGRATION_URL'] || undefined;
+  const databaseListenUrl = env['DATABASE_LISTEN_URL'] || undefined;
   for (const [name, url] of [
     ['DATABASE_URL', databaseUrl],
     ['DATABASE_MIGRATION_URL', databaseMigrationUrl],
+    ['DATABASE_LISTEN_URL', databaseListenUrl],
   ] as const) {
     if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(name, 'must be a postgres:// or postgresql:// URL');
   }
   if (databaseMigrationUrl && !databaseUrl) throw new ConfigError('DATABASE_MIGRATION_URL', 'needs DATABASE_URL (the API role) too');
+  if (databaseListenUrl && !databaseUrl) throw new ConfigError('DATABASE_LISTEN_URL', 'needs DATABASE_URL too');
   // The embedded PostgreSQL and generated token secrets are development conveniences: in a
   // container each replica would get its own throwaway database and its own keys (tokens
   // refused by every other replica). The image sets REQUIRE_EXPLICIT_CONFIG=true.
@@ -231,6 +239,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: int(env, 'PORT', 3000, 0, 65535),
     databaseUrl,
     databaseMigrationUrl,
+    databaseListenUrl,
     migrateOnStart,
     databaseTimeouts,
     dataDir: env['DATA_DIR'] || './.data',
