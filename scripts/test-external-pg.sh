@@ -29,7 +29,7 @@ fi
 dir=$(mktemp -d /tmp/sessions-external-pg.XXXXXX)
 chmod 755 "$dir"
 password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})')
 
 # As root, PostgreSQL must run as an unprivileged user: Debian's `postgres`.
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -55,7 +55,7 @@ for attempt in 1 2 3; do
   fi
   echo "test:external-pg: PostgreSQL did not start on port $port (attempt $attempt); its log:" >&2
   tail -n 20 "$dir/postgres.log" >&2 || true
-  port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})')
 done
 $started || exit 1
 echo "test:external-pg: $("$bindir/postgres" --version) on 127.0.0.1:$port (data in $dir/data)"
