@@ -81,7 +81,8 @@ describeWithNginx('rolling restart of two replicas behind nginx under load', () 
     SESSION_SWEEP_INTERVAL_SECONDS: '0',
     // Readiness red, still serving: the window in which the controller below takes the
     // replica out of nginx (Kubernetes: the preStop sleep while endpoints are removed).
-    SHUTDOWN_DELAY_SECONDS: '3',
+    // Generous, because a reload waits for the old workers' requests on a busy machine.
+    SHUTDOWN_DELAY_SECONDS: '10',
     SHUTDOWN_DRAIN_SECONDS: '10',
     // Generous bounds on two shared cores (as test-app.ts does): a slow answer is not a lost one.
     DATABASE_CONNECT_TIMEOUT_MS: '10000',
@@ -170,10 +171,13 @@ describeWithNginx('rolling restart of two replicas behind nginx under load', () 
       const before = done;
       old.process.kill('SIGTERM');
       // Readiness red while the replica still serves: the signal a controller acts on.
-      expect(await until(5000, async () => (await call(old.url, 'GET', '/api/health/ready')).status === 503)).toBe(true);
+      expect(await until(8000, async () => (await call(old.url, 'GET', '/api/health/ready')).status === 503)).toBe(true);
       readiness[`replica ${old.index}`] = [(await call(old.url, 'GET', '/api/health/live')).status];
       routed.splice(routed.indexOf(old), 1);
       await cluster.route(routed);
+      // Out of nginx before it stopped listening: what the delay is for.
+      expect(old.process.exitCode).toBeNull();
+      expect((await call(old.url, 'GET', '/api/health/live')).status).toBe(200);
       const code = await new Promise<number | null>((resolve) =>
         old.process.exitCode !== null ? resolve(old.process.exitCode) : old.process.once('exit', resolve),
       );
