@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -365,4 +366,26 @@ describe('container image (Dockerfile)', () => {
     for (const entry of ['node_modules', '.data', '.env', '.git', 'dist']) expect(ignored).toContain(entry);
     expect(existsSync(join(ROOT, 'package-lock.json'))).toBe(true);
   });
+});
+
+describe('the process as the image runs it (REQUIRE_EXPLICIT_CONFIG=true)', () => {
+  const run = (args: string[], env: Record<string, string>) => {
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(DATABASE_|JWT_|REQUIRE_EXPLICIT_CONFIG|MIGRATE_ON_START)/.test(name)),
+    );
+    return spawnSync(process.execPath, ['-r', '@swc-node/register', join('apps', 'api', 'src', 'main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...clean, SWC_NODE_PROJECT: join('apps', 'api', 'tsconfig.app.json'), REQUIRE_EXPLICIT_CONFIG: 'true', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  };
+
+  it('without DATABASE_URL it exits 1 naming the variable, before touching any database or DATA_DIR', () => {
+    // One spawn only: compiling the app through swc is the cost. The other refusals are
+    // config unit tests; `migrate` without token secrets runs in rolling-restart.spec.ts.
+    const serve = run([], {});
+    expect(serve.status).toBe(1);
+    expect(serve.stderr).toContain('Configuration error: DATABASE_URL: is required');
+  }, 130_000);
 });

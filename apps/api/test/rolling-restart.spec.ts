@@ -95,9 +95,11 @@ describeWithNginx('rolling restart of two replicas behind nginx under load', () 
     db = await createTestDatabase();
     // The migration step alone (what the Kubernetes Job runs): applies nothing on a migrated
     // clone, re-grants the API role, exits 0.
+    // As the image runs it: REQUIRE_EXPLICIT_CONFIG, and no token secrets (not the Job's business).
+    const migrateEnv = Object.fromEntries(Object.entries(env(db)).filter(([name]) => !name.startsWith('JWT_')));
     const migrate = spawn(SWC[0], [...SWC.slice(1), 'migrate'], {
       cwd: ROOT,
-      env: { ...process.env, ...env(db) },
+      env: { ...process.env, ...migrateEnv, REQUIRE_EXPLICIT_CONFIG: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let migrateOutput = '';
