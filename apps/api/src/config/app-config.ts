@@ -63,6 +63,13 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** The schema owner's connection for migrations; unset means DATABASE_URL migrates too. */
   databaseMigrationUrl: string | undefined;
+  /**
+   * The revocation listener's connection (LISTEN holds a session): a direct one when
+   * DATABASE_URL goes through a transaction-mode pooler. Unset means DATABASE_URL.
+   */
+  databaseListenUrl: string | undefined;
+  /** Apply pending migrations at start; off when a separate step (`main.js migrate`, a Kubernetes Job) does it. */
+  migrateOnStart: boolean;
   databaseTimeouts: DatabaseTimeouts;
   dataDir: string;
   embeddedPgPort: number | undefined;
@@ -87,6 +94,8 @@ export interface AppConfig {
   seedDemo: boolean;
   /** How long SIGTERM waits for requests in flight before cutting their connections. */
   shutdownDrainSeconds: number;
+  /** After SIGTERM, how long readiness is red while the replica still accepts, before the drain. */
+  shutdownDelaySeconds: number;
   /** Sign-in with OpenID Connect providers (issue 10); no provider configured → none offered. */
   oidc: OidcConfig;
 }
@@ -167,6 +176,7 @@ const text = makeValidator<string>((value) => value);
 const EMPTY_IS_UNSET = [
   'DATABASE_URL',
   'DATABASE_MIGRATION_URL',
+  'DATABASE_LISTEN_URL',
   'DATA_DIR',
   'EMBEDDED_PG_PORT',
   'JWT_ACCESS_SECRET',
@@ -180,6 +190,9 @@ const SPECS = {
   PORT: integer(3000, 0, 65535),
   DATABASE_URL: postgresUrl({ default: undefined }),
   DATABASE_MIGRATION_URL: postgresUrl({ default: undefined }),
+  DATABASE_LISTEN_URL: postgresUrl({ default: undefined }),
+  MIGRATE_ON_START: flag(true),
+  REQUIRE_EXPLICIT_CONFIG: flag(false),
   DATABASE_CONNECT_TIMEOUT_MS: integer(1000, 100, 60_000),
   DATABASE_QUERY_TIMEOUT_MS: integer(1000, 100, 600_000),
   DATABASE_STATEMENT_TIMEOUT_MS: integer(800, 50, 600_000),
@@ -221,6 +234,7 @@ const SPECS = {
   CONSOLE_DIR: text({ default: undefined }),
   SEED_DEMO: flag(true),
   SHUTDOWN_DRAIN_SECONDS: integer(10, 1, 300),
+  SHUTDOWN_DELAY_SECONDS: integer(0, 0, 120),
 };
 
 /** Variables of the old hard per-email lock (issue 8.7); refused so a stale setting is never silently ignored. */
@@ -252,6 +266,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const v = validated(env);
   if (v.DATABASE_MIGRATION_URL && !v.DATABASE_URL) throw new ConfigError('DATABASE_MIGRATION_URL', 'needs DATABASE_URL (the API role) too');
+  if (v.DATABASE_LISTEN_URL && !v.DATABASE_URL) throw new ConfigError('DATABASE_LISTEN_URL', 'needs DATABASE_URL too');
+  // The embedded PostgreSQL and generated token secrets are development conveniences: in a
+  // container each replica would get its own throwaway database and its own keys (tokens
+  // refused by every other replica). The image sets REQUIRE_EXPLICIT_CONFIG=true.
+  if (v.REQUIRE_EXPLICIT_CONFIG) {
+    for (const name of ['DATABASE_URL', 'JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET']) {
+      if (!env[name]) throw new ConfigError(name, 'is required (REQUIRE_EXPLICIT_CONFIG=true: no embedded database, no generated secrets)');
+    }
+  }
+  if (!v.MIGRATE_ON_START && !v.DATABASE_URL)
+    throw new ConfigError('MIGRATE_ON_START', 'false needs DATABASE_URL (the embedded database always migrates)');
   const databaseTimeouts: DatabaseTimeouts = {
     connectMs: v.DATABASE_CONNECT_TIMEOUT_MS,
     queryMs: v.DATABASE_QUERY_TIMEOUT_MS,
@@ -299,6 +324,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: v.PORT,
     databaseUrl: v.DATABASE_URL,
     databaseMigrationUrl: v.DATABASE_MIGRATION_URL,
+    databaseListenUrl: v.DATABASE_LISTEN_URL,
+    migrateOnStart: v.MIGRATE_ON_START,
     databaseTimeouts,
     dataDir: v.DATA_DIR,
     embeddedPgPort: v.EMBEDDED_PG_PORT,
@@ -319,6 +346,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     consoleDir: v.CONSOLE_DIR,
     seedDemo: v.SEED_DEMO,
     shutdownDrainSeconds: v.SHUTDOWN_DRAIN_SECONDS,
+    shutdownDelaySeconds: v.SHUTDOWN_DELAY_SECONDS,
     oidc: loadOidcConfig(env, (name, fallback) => {
       try {
         return parseFlag(env[name] ?? '', fallback);
