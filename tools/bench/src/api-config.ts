@@ -16,6 +16,7 @@ export const API_ENV = {
   DATABASE_CONNECT_TIMEOUT_MS: '30000',
   DATABASE_QUERY_TIMEOUT_MS: '30000',
   DATABASE_STATEMENT_TIMEOUT_MS: '25000',
+  DATABASE_SLOW_QUERY_TIMEOUT_MS: '600000',
 } as const;
 
 export function apiConfig(env: Record<string, string | undefined>): RuntimeConfig {

@@ -11,6 +11,9 @@ interface Series {
   points: { x: number; y: number }[];
 }
 
+/** A series with its throughput (`points`) and its p99 latency. */
+type SeriesPair = Series & { p99: Series['points'] };
+
 const W = 900;
 const H = 360;
 const PANEL = { width: 380, height: 250, top: 60, left: [70, 520] as const };
@@ -65,8 +68,7 @@ function panel(left: number, title: string, xs: number[], series: Series[], logY
   return out.join('\n');
 }
 
-function chart(title: string, subtitle: string, series: Series[], xs: number[]): string {
-  const throughput = series.map((s) => ({ ...s, points: s.points.map((p) => ({ x: p.x, y: p.y })) }));
+function chart(title: string, subtitle: string, series: SeriesPair[], xs: number[]): string {
   const legend = series
     .map((s, i) => {
       const x = 70 + i * 200;
@@ -78,12 +80,12 @@ function chart(title: string, subtitle: string, series: Series[], xs: number[]):
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="${W / 2}" y="18" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`,
     `<text x="${W / 2}" y="34" text-anchor="middle" font-size="11" fill="#555">${esc(subtitle)}</text>`,
-    panel(PANEL.left[0], 'Throughput', xs, throughput, false, 'operations/s'),
+    panel(PANEL.left[0], 'Throughput', xs, series, false, 'operations/s'),
     panel(
       PANEL.left[1],
       'p99 latency',
       xs,
-      series.map((s) => ({ ...s, points: (s as Series & { p99: Series['points'] }).p99 })),
+      series.map((s) => ({ ...s, points: s.p99 })),
       true,
       'ms',
     ),

@@ -34,7 +34,8 @@ export interface HttpLoadSpec {
   onWindowEnd?: () => void;
 }
 
-const REQUEST_TIMEOUT_S = 10;
+// Generous: a busy machine is slow, not broken (a lost answer also breaks a refresh chain).
+const REQUEST_TIMEOUT_S = 60;
 
 export function runHttpLoad(spec: HttpLoadSpec): Promise<LoadResult> {
   const samples = new Samples();

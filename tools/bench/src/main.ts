@@ -216,7 +216,7 @@ async function main(): Promise<number> {
   }
   const cleanup = new Cleanup();
   // Past this the run is stuck (generous: a busy CI machine is slow, not stuck): clean up and fail.
-  const budgetMs = (options.quick ? 300 : 1200) * 1000;
+  const budgetMs = (options.quick ? 300 : 2400) * 1000;
   const watchdog = setTimeout(() => {
     log(`watchdog: the run exceeded ${Math.round(budgetMs / 1000)} s; stopping`);
     setTimeout(() => process.exit(4), 20_000).unref();

@@ -435,7 +435,7 @@ export class Bench {
       const response = await fetch(`${this.ctx.api.url}/api/accounts/me/members/${memberId}/sessions`, {
         method: 'DELETE',
         headers: { authorization: `Bearer ${accessToken}`, 'user-agent': USER_AGENT },
-        signal: AbortSignal.timeout(60_000),
+        signal: AbortSignal.timeout(600_000),
       });
       const text = await response.text();
       const ms = performance.now() - started;
