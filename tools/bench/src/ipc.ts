@@ -43,7 +43,7 @@ export class ChildServer {
    * Forks `script` (a file of this folder, run through ts-node like the bench itself) and waits
    * for it to listen. `env` is added to the bench's own environment.
    */
-  static start(name: string, script: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ChildServer> {
+  static start(name: string, script: string, env: Record<string, string>, timeoutMs = 240_000): Promise<ChildServer> {
     const child = fork(join(__dirname, script), [], {
       env: { ...process.env, ...env },
       serialization: 'advanced',
