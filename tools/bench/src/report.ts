@@ -147,7 +147,10 @@ export function goals(report: RunReport): Goal[] {
       why:
         biggest.ms <= 1000
           ? ''
-          : 'one UPDATE … RETURNING id over the member’s sessions, the ids sent to the revocation cache, one audit event',
+          : `${(biggest.ms / Number(biggest.id.split('/')[1])).toFixed(2)} ms per session, linear: the UPDATE is one statement, but ` +
+            '`MemberSessionsService.recordRevoked` then inserts one `session.revoked` audit event per ended session, each its own ' +
+            'awaited round trip in the transaction, and the `sessions` trigger sends one `pg_notify` per row; one set-based ' +
+            '`INSERT … SELECT FROM unnest($ids)` for the audit events would make it a constant number of statements',
     });
   }
   return out;
@@ -211,7 +214,17 @@ the machine below. They are **indicative**: client, API and PostgreSQL share ${m
 and other work on the machine moves them (see *Background* under *Machine*). Compare
 ratios within one run — every figure below comes from the same run — not absolute rates
 across machines.
-
+${
+  (m.backgroundCores ?? 0) >= 0.2 || m.loadAverage > m.cores
+    ? `
+> ⚠ **This run shared the machine**: load average ${m.loadAverage.toFixed(1)} on ${m.cores} cores when it began, other
+> processes keeping ${cores(m.backgroundCores)} cores busy while the bench sat idle. Absolute rates are far below
+> what this machine does alone, and latencies are mostly waiting for a core; only the ratios
+> and CPU per operation within this run carry meaning, and even those are noisy.
+`
+    : ''
+}
+${report.errors.length ? `\n## ⚠ Errors of this run (it failed)\n\n${report.errors.map((e) => `- ${e}`).join('\n')}\n` : ''}
 ## Goals of issue 11
 
 ${table([['Goal', 'This run', ''], ...goals(report).map((g) => [g.goal, g.measured, mark(g.met)])])}

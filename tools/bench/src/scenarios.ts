@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { Pool } from 'pg';
 import { AuditEventsRepository } from '../../../apps/api/src/audit/audit-events.repository';
 import { AUDIT_PAGE_DEFAULT } from '../../../apps/api/src/audit/dto/audit-event.dto';
@@ -17,6 +18,21 @@ import { addSessions, seedSessions, type BenchSession, type SeedPolicy } from '.
 import { summarize, unexpected, type LoadResult } from './stats';
 
 export const USER_AGENT = 'sessions-bench/2.0';
+
+function httpRequest(url: string, method: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, timeout: 900_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 15 minutes')));
+    req.on('error', reject);
+    req.end();
+  });
+}
 const JSON_HEADERS = { 'content-type': 'application/json', 'user-agent': USER_AGENT };
 /** Sign-in and raw argon2: twice libuv's default thread pool, so the pool is never idle. */
 export const SIGNIN_CONCURRENCY = 8;
@@ -432,12 +448,13 @@ export class Bench {
       await addSessions(this.ctx.db, { accountId: owner.accountId, userId: memberId }, size, this.policy);
       await this.settle();
       const started = performance.now();
-      const response = await fetch(`${this.ctx.api.url}/api/accounts/me/members/${memberId}/sessions`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${accessToken}`, 'user-agent': USER_AGENT },
-        signal: AbortSignal.timeout(600_000),
+      // node:http, not fetch: undici gives up on an answer after 5 minutes, and on a loaded
+      // machine a 100k revocation can take longer (slow is not an error here).
+      const response = await httpRequest(`${this.ctx.api.url}/api/accounts/me/members/${memberId}/sessions`, 'DELETE', {
+        authorization: `Bearer ${accessToken}`,
+        'user-agent': USER_AGENT,
       });
-      const text = await response.text();
+      const text = response.body;
       const ms = performance.now() - started;
       const revoked = response.status === 200 ? (JSON.parse(text) as { revoked_count?: number }).revoked_count : undefined;
       const ok = response.status === 200 && revoked === size;
@@ -468,7 +485,7 @@ export class Bench {
     await db.query(
       `INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, user_agent, ip, created_at, last_used_at, revoked_at, revoke_reason)
        SELECT u.account_id, u.id, $1::timestamptz - interval '3 days', $2, $3, 'sessions-bench', '127.0.0.1', $1::timestamptz - interval '3 days',
-              $1::timestamptz - make_interval(secs => (g * 7919 + hashtext(u.id::text)) % 86400),
+              $1::timestamptz - make_interval(secs => abs(g::bigint * 7919 + hashtext(u.id::text)::bigint) % 86400),
               CASE WHEN g > 50 THEN $1::timestamptz - interval '1 day' END, CASE WHEN g > 50 THEN 'logout' END
          FROM users u CROSS JOIN generate_series(1, 100) g WHERE u.email LIKE 'big-%'`,
       [now, this.policy.idleMaxSeconds, this.policy.absMaxSeconds],
