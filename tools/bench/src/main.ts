@@ -81,8 +81,10 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<RunReport> 
   };
   const config = apiConfig(env);
   log('starting the API and the reference server');
-  const [api, reference] = await Promise.all([
+  // Replica 2 starts now too (idle until the replica comparison): starting is the slow part.
+  const [api, second, reference] = await Promise.all([
     ChildServer.start('API replica 1', 'api-server.ts', env),
+    ChildServer.start('API replica 2', 'api-server.ts', env),
     ChildServer.start('reference server', 'reference-server.ts', {
       ...env,
       BENCH_IDLE_SECONDS: String(config.policy.idleMinutesDefault * 60),
@@ -90,9 +92,11 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<RunReport> 
     }),
   ]);
   cleanup.add('stop the API', () => api.stop());
+  cleanup.add('stop API replica 2', () => second.stop());
   cleanup.add('stop the reference server', () => reference.stop());
   meter.groups['api'] = [api.pid];
   meter.groups['reference'] = [reference.pid];
+  meter.groups['second'] = [second.pid];
 
   const pgbench = findPgbench();
   const notes: string[] = [];
@@ -129,7 +133,7 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<RunReport> 
   const idleTo = meter.read();
   const idle = meter.use(idleFrom.cpu, idleTo);
   const ownCores = (processCpuSeconds() - idleFrom.own) / ((idleTo.at - idleFrom.cpu.at) / 1000);
-  const servers = (idle.groups['api'] ?? 0) + (idle.groups['reference'] ?? 0);
+  const servers = (idle.groups['api'] ?? 0) + (idle.groups['reference'] ?? 0) + (idle.groups['second'] ?? 0);
   machine.backgroundCores =
     idle.machineCores === null ? null : Math.max(0, idle.machineCores - (idle.postgresCores ?? 0) - ownCores - servers);
   machine.loadAverage = loadavg()[0];
@@ -148,6 +152,7 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<RunReport> 
     dataDir: workDir,
     meter,
     api,
+    second,
     reference,
     env,
     config,
@@ -170,6 +175,7 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<RunReport> 
   for (const once of bench.once) if (!once.ok) errors.push(`${once.id}: ${once.detail}`);
   for (const [server, path] of [
     [api, '/api/health'],
+    [second, '/api/health'],
     [reference, '/'],
   ] as const) {
     if (server.exited) {

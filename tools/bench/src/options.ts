@@ -51,7 +51,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     quick,
     durationSeconds: quick ? 1 : 4,
     warmupSeconds: quick ? 0.5 : 1,
-    concurrencies: quick ? [8, 32] : [1, 8, 32, 128],
+    concurrencies: quick ? [32] : [1, 8, 32, 128],
     concurrency: 32,
     bigRows: quick ? 20_000 : 1_000_000,
     revokeSizes: quick ? [1_000, 10_000] : [10_000, 100_000],

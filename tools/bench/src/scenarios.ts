@@ -47,6 +47,8 @@ export interface BenchContext {
   dataDir: string;
   meter: CpuMeter;
   api: ChildServer;
+  /** The second API replica, idle until the replica comparison. */
+  second: ChildServer;
   reference: ChildServer;
   env: Record<string, string>;
   config: RuntimeConfig;
@@ -112,7 +114,7 @@ export class Bench {
         log(`${name} failed: ${message}`);
         this.errors.push(`${name}: ${message}`);
       }
-      for (const server of [this.ctx.api, this.ctx.reference]) {
+      for (const server of [this.ctx.api, this.ctx.second, this.ctx.reference]) {
         if (server.exited) throw new Error(`${server.name} ${server.exited}`);
       }
     }
@@ -121,7 +123,7 @@ export class Bench {
   /** Flushed, analysed tables, so one scenario's debris does not bill the next. */
   private async settle(checkpoint = true): Promise<void> {
     await this.ctx.db.query('VACUUM (ANALYZE) sessions, refresh_tokens, users, accounts');
-    if (checkpoint) await this.ctx.db.query('CHECKPOINT');
+    if (checkpoint && !this.o.quick) await this.ctx.db.query('CHECKPOINT');
   }
 
   /** Runs one load and charges the CPU of its measured window to the groups. */
@@ -422,17 +424,15 @@ export class Bench {
   }
 
   private async replicas(): Promise<void> {
-    const second = await ChildServer.start('API replica 2', 'api-server.ts', this.ctx.env);
-    this.ctx.cleanup.add('stop API replica 2', () => second.stop());
+    const second = this.ctx.second;
+    const c = this.o.concurrency;
+    await this.settle();
+    await this.refreshApi(`replicas/1/${c}`, '1 replica', [this.ctx.api], c);
+    this.ctx.meter.groups['api'] = [this.ctx.api.pid, second.pid];
     try {
-      const c = this.o.concurrency;
-      await this.settle();
-      await this.refreshApi(`replicas/1/${c}`, '1 replica', [this.ctx.api], c);
-      this.ctx.meter.groups['api'] = [this.ctx.api.pid, second.pid];
       await this.refreshApi(`replicas/2/${c}`, '2 replicas', [this.ctx.api, second], c);
     } finally {
       this.ctx.meter.groups['api'] = [this.ctx.api.pid];
-      await second.stop();
     }
   }
 
