@@ -28,7 +28,7 @@ export interface BenchOptions {
 export class UsageError extends Error {}
 
 export const USAGE = [
-  'Usage: npm run bench [-- [--quick] [--write] [--profile] [--duration S] [--warmup S] [--pool N]]',
+  'Usage: npm run bench [-- [--quick] [--write] [--profile] [--duration S] [--warmup S] [--pool N] [--big-rows N] [--revoke A,B]]',
   '',
   '  --quick        every scenario, small and short (< 1 min; what CI runs); never fails on a timing',
   '  --write        rewrite docs/benchmarks.md and docs/benchmarks-*.svg with this run',
@@ -36,6 +36,8 @@ export const USAGE = [
   '  --duration S   measured seconds per point; default 4 (quick 1), 1..60',
   '  --warmup S     warm-up seconds per point; default 1 (quick 0.5), 0..30',
   '  --pool N       PostgreSQL pool per API replica and of the reference server; default 20, 1..100',
+  '  --big-rows N   rows of the big sessions and audit tables; default 1000000 (quick 20000)',
+  '  --revoke A,B   sessions of the bulk revocations; default 10000,100000 (quick 1000,10000)',
 ].join('\n');
 
 function parseNumber(flag: string, raw: string | undefined, min: number, max: number): number {
@@ -71,7 +73,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (flag === '--duration') options.durationSeconds = parseNumber(flag, value(), 1, 60);
     else if (flag === '--warmup') options.warmupSeconds = parseNumber(flag, value(), 0, 30);
     else if (flag === '--pool') options.poolSize = parseNumber(flag, value(), 1, 100);
-    else throw new UsageError(`unknown argument '${argv[i]}'`);
+    else if (flag === '--big-rows') options.bigRows = parseNumber(flag, value(), 1000, 10_000_000);
+    else if (flag === '--revoke') {
+      const sizes = (value() ?? '').split(',');
+      options.revokeSizes = sizes.map((size) => parseNumber(flag, size, 1, 1_000_000));
+    } else throw new UsageError(`unknown argument '${argv[i]}'`);
   }
   if (options.quick && options.write) throw new UsageError('--quick figures are not written into docs/benchmarks.md');
   return options;
