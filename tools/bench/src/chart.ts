@@ -38,7 +38,7 @@ function panel(left: number, title: string, xs: number[], series: Series[], logY
   const ticks = logY
     ? Array.from({ length: Math.round(Math.log10(hi / lo)) + 1 }, (_, i) => lo * 10 ** i)
     : Array.from({ length: 6 }, (_, i) => (hi / 5) * i);
-  const out: string[] = [`<text x="${left + width / 2}" y="${top - 28}" text-anchor="middle" font-weight="bold">${esc(title)}</text>`];
+  const out: string[] = [`<text x="${left + width / 2}" y="${top - 10}" text-anchor="middle" font-weight="bold">${esc(title)}</text>`];
   for (const tick of ticks) {
     const y = yAt(tick);
     out.push(`<line x1="${left}" x2="${left + width}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
