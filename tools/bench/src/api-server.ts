@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createApp } from '../../../apps/api/src/app.factory';
 import { TokenService } from '../../../apps/api/src/auth/token.service';
 import type { RuntimeConfig } from '../../../apps/api/src/config/runtime-config';
-import type { Role } from '../../../apps/api/src/accounts/roles';
+import type { Role } from '../../../apps/api/src/common/auth/roles';
 import { apiConfig } from './api-config';
 import { serveParent } from './ipc';
 import { CpuProfiler } from './profiler';

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Role } from '../../../apps/api/src/accounts/roles';
+import type { Role } from '../../../apps/api/src/common/auth/roles';
 
 /** One signed-in device as a sign-in leaves it: a live session and its first, unused refresh token. */
 export interface BenchSession {
