@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 /**
  * Where the CPU went during a measured window, read from Linux's /proc: the whole
- * machine, and the PostgreSQL server (postmaster and its backends). Elsewhere every
+ * machine, the PostgreSQL server (postmaster and its backends) and named groups of
+ * other processes (the API replicas, the reference server, the load). Elsewhere every
  * reading is null and the report leaves the columns out.
  */
 export interface CpuReading {
@@ -12,6 +13,8 @@ export interface CpuReading {
   machine: [number, number] | null;
   /** CPU ticks used so far by each PostgreSQL process (postmaster and backends). */
   postgresTicks: Map<number, number> | null;
+  /** CPU ticks so far of each group of {@link CpuMeter.groups}. */
+  groups: Map<string, number>;
   at: number;
 }
 
@@ -19,6 +22,8 @@ export interface CpuReading {
 export interface CpuUse {
   machineCores: number | null;
   postgresCores: number | null;
+  /** Cores per group of {@link CpuMeter.groups} (empty off Linux). */
+  groups: Record<string, number>;
 }
 
 const ticksPerSecond = (() => {
@@ -54,9 +59,20 @@ function processStat(pid: number): [number, number] | null {
   }
 }
 
+/** CPU seconds (all threads) a process has used so far; null once it is gone or off Linux. */
+export function pidCpuSeconds(pid: number): number | null {
+  const stat = processStat(pid);
+  return stat ? stat[1] / ticksPerSecond : null;
+}
+
+/** Named groups of processes whose CPU a window is charged to (`api`, `reference`, `load`…). */
+export type CpuGroups = Record<string, number[]>;
+
 export class CpuMeter {
   private readonly postmasterPid: number | null;
   readonly cores: number;
+  /** Processes other than PostgreSQL to account for, by group; changed as servers start and stop. */
+  readonly groups: CpuGroups = {};
 
   constructor(postgresDataDir: string, cores: number) {
     this.cores = cores;
@@ -78,7 +94,14 @@ export class CpuMeter {
   }
 
   read(): CpuReading {
-    return { machine: machineJiffies(), postgresTicks: this.postgresTicks(), at: performance.now() };
+    const groups = new Map<string, number>();
+    for (const [name, pids] of Object.entries(this.groups)) {
+      groups.set(
+        name,
+        pids.reduce((sum, pid) => sum + (processStat(pid)?.[1] ?? 0), 0),
+      );
+    }
+    return { machine: machineJiffies(), postgresTicks: this.postgresTicks(), groups, at: performance.now() };
   }
 
   /** Average cores busy between two readings. A backend that ended in between is left out of the PostgreSQL share. */
@@ -94,7 +117,11 @@ export class CpuMeter {
       for (const [pid, now] of to.postgresTicks) ticks += now - (from.postgresTicks.get(pid) ?? 0);
       postgresCores = ticks / ticksPerSecond / seconds;
     }
-    return { machineCores, postgresCores };
+    const groups: Record<string, number> = {};
+    if (seconds > 0 && machineCores !== null) {
+      for (const [name, ticks] of to.groups) groups[name] = Math.max(0, ticks - (from.groups.get(name) ?? 0)) / ticksPerSecond / seconds;
+    }
+    return { machineCores, postgresCores, groups };
   }
 }
 

@@ -1,0 +1,583 @@
+import { request } from 'node:http';
+import type { Pool } from 'pg';
+import { AuditEventsRepository } from '../../../apps/api/src/audit/audit-events.repository';
+import { AUDIT_PAGE_DEFAULT } from '../../../apps/api/src/audit/dto/audit-event.dto';
+import type { RuntimeConfig } from '../../../apps/api/src/config/runtime-config';
+import { DEVICE_PAGE_MAX } from '../../../apps/api/src/devices/dto/list-sessions.dto';
+import { SessionsRepository } from '../../../apps/api/src/sessions/sessions.repository';
+import type { Argon2Run } from './argon2-worker';
+import type { MintArgs } from './api-server';
+import { log, type Cleanup } from './cleanup';
+import type { CpuMeter, CpuReading } from './cpu';
+import { ChildServer } from './ipc';
+import { runHttpLoad, type ClientScript } from './load';
+import type { Once, Plan, Point } from './model';
+import type { BenchOptions } from './options';
+import { chainStart, runPgbench } from './pgbench';
+import { addSessions, seedSessions, type BenchSession, type SeedPolicy } from './seed';
+import { summarize, unexpected, type LoadResult } from './stats';
+
+export const USER_AGENT = 'sessions-bench/2.0';
+
+function httpRequest(url: string, method: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, timeout: 900_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 15 minutes')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+const JSON_HEADERS = { 'content-type': 'application/json', 'user-agent': USER_AGENT };
+/** Sign-in and raw argon2: twice libuv's default thread pool, so the pool is never idle. */
+export const SIGNIN_CONCURRENCY = 8;
+/** Latency goals are judged one request at a time (no queueing in the figure). */
+export const LATENCY_CONCURRENCY = 1;
+export const SIGNIN_PASSWORD = 'bench-password-0123';
+
+export interface BenchContext {
+  options: BenchOptions;
+  db: Pool;
+  databaseUrl: string;
+  dataDir: string;
+  meter: CpuMeter;
+  api: ChildServer;
+  /** The second API replica, idle until the replica comparison. */
+  second: ChildServer;
+  reference: ChildServer;
+  env: Record<string, string>;
+  config: RuntimeConfig;
+  pgbench: string | null;
+  passwordHash: string;
+  cleanup: Cleanup;
+}
+
+interface Hooks {
+  onWindowStart: () => void;
+  onWindowEnd: () => void;
+}
+
+type Meta = Omit<Point, 'summary' | 'unexpected' | 'outcomes' | 'failures' | 'cpu'> & {
+  /** Which CPU group serves the load (null: PostgreSQL alone, pgbench). */
+  server: string | null;
+  expected: string;
+};
+
+/** The scenarios, in the order they run; each records points, timings or plans, or an error. */
+export class Bench {
+  readonly points: Point[] = [];
+  readonly once: Once[] = [];
+  readonly plans: Plan[] = [];
+  readonly profile: string[] = [];
+  readonly notes: string[] = [];
+  readonly errors: string[] = [];
+  private readonly policy: SeedPolicy;
+
+  constructor(private readonly ctx: BenchContext) {
+    this.policy = {
+      authTimeSeconds: Math.floor(Date.now() / 1000),
+      idleMaxSeconds: ctx.config.policy.idleMinutesDefault * 60,
+      absMaxSeconds: ctx.config.policy.absoluteMinutesDefault * 60,
+    };
+  }
+
+  private get o(): BenchOptions {
+    return this.ctx.options;
+  }
+
+  private get windows() {
+    return { warmupMs: this.o.warmupSeconds * 1000, durationMs: this.o.durationSeconds * 1000 };
+  }
+
+  async all(): Promise<void> {
+    const sections: [string, () => Promise<void>][] = [
+      ['refresh', () => this.refresh()],
+      ['guarded read', () => this.reads()],
+      ['sign-in', () => this.signIn()],
+      ['device lists', () => this.devices()],
+      ['replicas', () => this.replicas()],
+      ['bulk revoke', () => this.bulkRevoke()],
+      ['big tables', () => this.bigTables()],
+    ];
+    if (this.o.profile) sections.push(['profile', () => this.profileRefresh()]);
+    for (const [name, section] of sections) {
+      log(`— ${name}`);
+      try {
+        await section();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`${name} failed: ${message}`);
+        this.errors.push(`${name}: ${message}`);
+      }
+      for (const server of [this.ctx.api, this.ctx.second, this.ctx.reference]) {
+        if (server.exited) throw new Error(`${server.name} ${server.exited}`);
+      }
+    }
+  }
+
+  /** Flushed, analysed tables, so one scenario's debris does not bill the next. */
+  private async settle(checkpoint = true): Promise<void> {
+    await this.ctx.db.query('VACUUM (ANALYZE) sessions, refresh_tokens, users, accounts');
+    if (checkpoint && !this.o.quick) await this.ctx.db.query('CHECKPOINT');
+  }
+
+  /** Runs one load and charges the CPU of its measured window to the groups. */
+  private async measure(meta: Meta, load: (hooks: Hooks) => Promise<LoadResult>): Promise<Point> {
+    let from: CpuReading | null = null;
+    let to: CpuReading | null = null;
+    const result = await load({
+      onWindowStart: () => (from = this.ctx.meter.read()),
+      onWindowEnd: () => (to = this.ctx.meter.read()),
+    });
+    const use = from && to ? this.ctx.meter.use(from, to) : null;
+    if (result.latenciesMs.length === 0) {
+      // Slow is never an error (a busy machine); a server that stopped answering is caught by
+      // the health check at the end of the run, and wrong answers are counted as unexpected.
+      this.notes.push(`${meta.id}: no answer completed inside the ${this.o.durationSeconds} s window (machine too busy?)`);
+    }
+    const point: Point = {
+      id: meta.id,
+      scenario: meta.scenario,
+      series: meta.series,
+      operation: meta.operation,
+      concurrency: meta.concurrency,
+      summary: summarize(result),
+      unexpected: unexpected(result.outcomes, meta.expected),
+      outcomes: result.outcomes,
+      failures: result.failures,
+      cpu: {
+        server: use && meta.server ? (use.groups[meta.server] ?? null) : null,
+        postgres: use?.postgresCores ?? null,
+        load: use ? (use.groups['load'] ?? null) : null,
+        machine: use?.machineCores ?? null,
+      },
+    };
+    this.points.push(point);
+    const s = point.summary;
+    if (point.unexpected > 0) log(`${meta.id}: unexpected ${JSON.stringify(point.outcomes)}; first: ${point.failures.join(' | ')}`);
+    const perOp = (cores: number | null) => (cores === null || s.perSecond <= 0 ? '–' : ((cores * 1000) / s.perSecond).toFixed(3));
+    log(
+      `${meta.id}: ${Math.round(s.perSecond)}/s, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, ${point.unexpected} unexpected; ` +
+        `CPU ms/op server ${perOp(point.cpu.server)}, PostgreSQL ${perOp(point.cpu.postgres)}, load ${perOp(point.cpu.load)}`,
+    );
+    return point;
+  }
+
+  private http(urls: string[], connections: number, expectedStatus: number, client: (index: number) => ClientScript) {
+    return (hooks: Hooks) => runHttpLoad({ urls, connections, expectedStatus, client, ...this.windows, ...hooks });
+  }
+
+  private async mint(server: ChildServer, sessions: BenchSession[]): Promise<{ accessToken: string; refreshToken: string }[]> {
+    const args: MintArgs = {
+      sessions,
+      issuedAt: Math.floor(Date.now() / 1000),
+      snapshot: {
+        authTime: this.policy.authTimeSeconds,
+        idleMaxSeconds: this.policy.idleMaxSeconds,
+        absMaxSeconds: this.policy.absMaxSeconds,
+      },
+    };
+    return server.call('mint', args);
+  }
+
+  /** Connection i rotates its own session's chain: it always presents the token its previous answer returned. */
+  private refreshClient(tokens: string[], path: string) {
+    return (index: number): ClientScript => {
+      let token = tokens[index];
+      return {
+        method: 'POST',
+        path,
+        headers: JSON_HEADERS,
+        body: () => JSON.stringify({ refresh_token: token }),
+        onResponse: (status, body) => {
+          if (status === 200) token = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+        },
+      };
+    };
+  }
+
+  private async refreshApi(id: string, series: string, servers: ChildServer[], concurrency: number): Promise<Point> {
+    const sessions = await seedSessions(this.ctx.db, { count: concurrency, label: id, policy: this.policy });
+    const tokens = (await this.mint(this.ctx.api, sessions)).map((t) => t.refreshToken);
+    return this.measure(
+      { id, scenario: 'refresh', series, operation: '`POST /api/auth/refresh`', concurrency, server: 'api', expected: '200' },
+      this.http(
+        servers.map((s) => s.url),
+        concurrency,
+        200,
+        this.refreshClient(tokens, '/api/auth/refresh'),
+      ),
+    );
+  }
+
+  private async refresh(): Promise<void> {
+    for (const [level, c] of this.o.concurrencies.entries()) {
+      await this.settle();
+      await this.refreshApi(`refresh/api/${c}`, 'API', [this.ctx.api], c);
+
+      const refSessions = await seedSessions(this.ctx.db, { count: c, label: `ref-${c}`, policy: this.policy });
+      const refTokens = (await this.mint(this.ctx.reference, refSessions)).map((t) => t.refreshToken);
+      await this.measure(
+        {
+          id: `refresh/reference/${c}`,
+          scenario: 'refresh',
+          series: 'reference',
+          operation: '`POST /refresh` (reference)',
+          concurrency: c,
+          server: 'reference',
+          expected: '200',
+        },
+        this.http([this.ctx.reference.url], c, 200, this.refreshClient(refTokens, '/refresh')),
+      );
+
+      const pgbench = this.ctx.pgbench;
+      if (pgbench) {
+        const base = (level + 1) * 1_000_000_000_000;
+        const pgSessions = await seedSessions(this.ctx.db, {
+          count: c,
+          label: `pgbench-${c}`,
+          policy: this.policy,
+          storedHash: (_, i) => Buffer.from(String(chainStart(base, i))),
+        });
+        let processed = 0;
+        const point = await this.measure(
+          {
+            id: `refresh/pgbench/${c}`,
+            scenario: 'refresh',
+            series: 'pgbench',
+            operation: 'rotation statement, `pgbench -M prepared`',
+            concurrency: c,
+            server: null,
+            expected: 'rotated',
+          },
+          async (hooks) => {
+            const result = await runPgbench({
+              pgbench,
+              databaseUrl: this.ctx.databaseUrl,
+              dir: this.ctx.dataDir,
+              clients: c,
+              base,
+              ...this.windows,
+              fixed: {
+                idleSeconds: this.policy.idleMaxSeconds,
+                absoluteSeconds: this.policy.absMaxSeconds,
+                userAgent: USER_AGENT,
+                ip: '127.0.0.1',
+              },
+              onStart: (pid) => (this.ctx.meter.groups['load'] = [process.pid, pid]),
+              ...hooks,
+            });
+            this.ctx.meter.groups['load'] = [process.pid];
+            processed = result.processed;
+            return result;
+          },
+        );
+        // Every transaction must have rotated: one used token per transaction, no more, no less.
+        const { rows } = await this.ctx.db.query<{ used: string }>(
+          `SELECT count(*) AS used FROM refresh_tokens WHERE used_at IS NOT NULL AND session_id = ANY($1::uuid[])`,
+          [pgSessions.map((s) => s.sessionId)],
+        );
+        if (Number(rows[0].used) !== processed) {
+          point.unexpected += Math.abs(Number(rows[0].used) - processed) || 1;
+          point.failures.push(`pgbench processed ${processed} transactions but ${rows[0].used} tokens were used`);
+        }
+      }
+    }
+  }
+
+  private async reads(): Promise<void> {
+    await this.settle();
+    const count = Math.max(...this.o.concurrencies);
+    const sessions = await seedSessions(this.ctx.db, { count, label: 'reads', policy: this.policy });
+    await this.settle(false);
+    const tokens = (await this.mint(this.ctx.api, sessions)).map((t) => t.accessToken);
+    for (const c of this.o.concurrencies) {
+      await this.measure(
+        {
+          id: `read/me/${c}`,
+          scenario: 'guarded read',
+          series: 'guarded read',
+          operation: '`GET /api/auth/me`',
+          concurrency: c,
+          server: 'api',
+          expected: '200',
+        },
+        this.http([this.ctx.api.url], c, 200, (i) => ({
+          method: 'GET',
+          path: '/api/auth/me',
+          headers: { authorization: `Bearer ${tokens[i % tokens.length]}`, 'user-agent': USER_AGENT },
+        })),
+      );
+      await this.measure(
+        {
+          id: `read/health/${c}`,
+          scenario: 'guarded read',
+          series: 'health',
+          operation: '`GET /api/health`',
+          concurrency: c,
+          server: 'api',
+          expected: '200',
+        },
+        this.http([this.ctx.api.url], c, 200, () => ({ method: 'GET', path: '/api/health', headers: { 'user-agent': USER_AGENT } })),
+      );
+    }
+  }
+
+  private async signIn(): Promise<void> {
+    const users = await seedSessions(this.ctx.db, { count: 64, label: 'signin', policy: this.policy, passwordHash: this.ctx.passwordHash });
+    await this.settle(false);
+    const emails = users.map((u) => `bench-signin-${u.userId}@bench.test`);
+    let next = 0;
+    await this.measure(
+      {
+        id: 'signin/api',
+        scenario: 'sign-in',
+        series: 'API',
+        operation: '`POST /api/auth/login/json`',
+        concurrency: SIGNIN_CONCURRENCY,
+        server: 'api',
+        expected: '200',
+      },
+      this.http([this.ctx.api.url], SIGNIN_CONCURRENCY, 200, () => ({
+        method: 'POST',
+        path: '/api/auth/login/json',
+        headers: JSON_HEADERS,
+        body: () => JSON.stringify({ email: emails[next++ % emails.length], password: SIGNIN_PASSWORD }),
+      })),
+    );
+    // The same environment as the API replica, hence the same libuv thread pool size.
+    const worker = await ChildServer.start('argon2 worker', 'argon2-worker.ts', this.ctx.env);
+    this.ctx.meter.groups['argon2'] = [worker.pid];
+    try {
+      await this.measure(
+        {
+          id: 'signin/argon2',
+          scenario: 'sign-in',
+          series: 'raw argon2id verify',
+          operation: '`verify()` of @node-rs/argon2',
+          concurrency: SIGNIN_CONCURRENCY,
+          server: 'argon2',
+          expected: 'verified',
+        },
+        async (hooks) => {
+          const start = setTimeout(hooks.onWindowStart, this.windows.warmupMs);
+          const end = setTimeout(hooks.onWindowEnd, this.windows.warmupMs + this.windows.durationMs);
+          try {
+            const args: Argon2Run = {
+              hash: this.ctx.passwordHash,
+              password: SIGNIN_PASSWORD,
+              concurrency: SIGNIN_CONCURRENCY,
+              ...this.windows,
+            };
+            const result = await worker.call<LoadResult & { latenciesMs: number[] }>('run', args);
+            return { ...result, latenciesMs: Float64Array.from(result.latenciesMs) };
+          } finally {
+            clearTimeout(start);
+            clearTimeout(end);
+          }
+        },
+      );
+    } finally {
+      delete this.ctx.meter.groups['argon2'];
+      await worker.stop();
+    }
+  }
+
+  /** A user with `count` live sessions (the first is the one the token belongs to) and its access token. */
+  private async userWithSessions(label: string, count: number, role: 'engineer' | 'owner' = 'engineer') {
+    const [session] = await seedSessions(this.ctx.db, { count: 1, label, policy: this.policy, role });
+    if (count > 1) await addSessions(this.ctx.db, session, count - 1, this.policy);
+    const [{ accessToken }] = await this.mint(this.ctx.api, [session]);
+    return { session, accessToken };
+  }
+
+  private deviceList(id: string, series: string, concurrency: number, accessToken: string): Promise<Point> {
+    return this.measure(
+      { id, scenario: 'device list', series, operation: '`GET /api/me/sessions`', concurrency, server: 'api', expected: '200' },
+      this.http([this.ctx.api.url], concurrency, 200, () => ({
+        method: 'GET',
+        path: '/api/me/sessions',
+        headers: { authorization: `Bearer ${accessToken}`, 'user-agent': USER_AGENT },
+      })),
+    );
+  }
+
+  private async devices(): Promise<void> {
+    const cap = this.ctx.config.sessionMaxPerUser;
+    const cases: [string, string, number][] = [
+      ['few', '3 sessions', 3],
+      ['cap', `${cap} sessions (the cap)`, cap],
+      ['many', `${this.o.manyDevices.toLocaleString('en-US')} sessions (past the cap, seeded in SQL)`, this.o.manyDevices],
+    ];
+    const users = [];
+    for (const [key, label, count] of cases) users.push({ key, label, ...(await this.userWithSessions(`devices-${key}`, count)) });
+    await this.settle();
+    for (const user of users) {
+      for (const c of [LATENCY_CONCURRENCY, this.o.concurrency])
+        await this.deviceList(`devices/${user.key}/${c}`, user.label, c, user.accessToken);
+    }
+  }
+
+  private async replicas(): Promise<void> {
+    const second = this.ctx.second;
+    const c = this.o.concurrency;
+    await this.settle();
+    await this.refreshApi(`replicas/1/${c}`, '1 replica', [this.ctx.api], c);
+    this.ctx.meter.groups['api'] = [this.ctx.api.pid, second.pid];
+    try {
+      await this.refreshApi(`replicas/2/${c}`, '2 replicas', [this.ctx.api, second], c);
+    } finally {
+      this.ctx.meter.groups['api'] = [this.ctx.api.pid];
+    }
+  }
+
+  private async bulkRevoke(): Promise<void> {
+    for (const size of this.o.revokeSizes) {
+      const { session: owner, accessToken } = await this.userWithSessions(`revoke-owner-${size}`, 1, 'owner');
+      const { rows } = await this.ctx.db.query<{ id: string }>(
+        `INSERT INTO users (account_id, email, name, role, password_hash, is_active)
+         VALUES ($1, 'bench-member-' || gen_random_uuid() || '@bench.test', 'Bench member', 'engineer', '!no-password', true) RETURNING id`,
+        [owner.accountId],
+      );
+      const memberId = rows[0].id;
+      await addSessions(this.ctx.db, { accountId: owner.accountId, userId: memberId }, size, this.policy);
+      await this.settle();
+      const started = performance.now();
+      // node:http, not fetch: undici gives up on an answer after 5 minutes, and on a loaded
+      // machine a 100k revocation can take longer (slow is not an error here).
+      const response = await httpRequest(`${this.ctx.api.url}/api/accounts/me/members/${memberId}/sessions`, 'DELETE', {
+        authorization: `Bearer ${accessToken}`,
+        'user-agent': USER_AGENT,
+      });
+      const text = response.body;
+      const ms = performance.now() - started;
+      const revoked = response.status === 200 ? (JSON.parse(text) as { revoked_count?: number }).revoked_count : undefined;
+      const ok = response.status === 200 && revoked === size;
+      this.once.push({
+        id: `revoke/${size}`,
+        label: `${size.toLocaleString('en-US')} sessions of one member`,
+        ms,
+        ok,
+        detail: ok ? `${revoked} revoked` : `HTTP ${response.status}, expected ${size} revoked: ${text.slice(0, 300)}`,
+      });
+      log(`revoke/${size}: ${ms.toFixed(0)} ms (${ok ? 'ok' : text.slice(0, 200)})`);
+    }
+  }
+
+  /** `rows` sessions (100 per user: the cap's 50 live, 50 ended) and `rows` audit events, then plans and latency. */
+  private async bigTables(): Promise<void> {
+    const rows = this.o.bigRows;
+    const db = this.ctx.db;
+    const now = new Date();
+    const started = performance.now();
+    const accounts = Math.max(1, Math.round(rows / 5000));
+    await db.query(`INSERT INTO accounts (id, name) SELECT gen_random_uuid(), 'Big ' || g FROM generate_series(1, $1::int) g`, [accounts]);
+    await db.query(
+      `INSERT INTO users (account_id, email, name, role, password_hash, is_active)
+       SELECT a.id, 'big-' || a.id || '-' || g || '@bench.test', 'Big user', 'engineer', '!no-password', true
+         FROM accounts a CROSS JOIN generate_series(1, 50) g WHERE a.name LIKE 'Big %'`,
+    );
+    await db.query(
+      `INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, user_agent, ip, created_at, last_used_at, revoked_at, revoke_reason)
+       SELECT u.account_id, u.id, $1::timestamptz - interval '3 days', $2, $3, 'sessions-bench', '127.0.0.1', $1::timestamptz - interval '3 days',
+              $1::timestamptz - make_interval(secs => abs(g::bigint * 7919 + hashtext(u.id::text)::bigint) % 86400),
+              CASE WHEN g > 50 THEN $1::timestamptz - interval '1 day' END, CASE WHEN g > 50 THEN 'logout' END
+         FROM users u CROSS JOIN generate_series(1, 100) g WHERE u.email LIKE 'big-%'`,
+      [now, this.policy.idleMaxSeconds, this.policy.absMaxSeconds],
+    );
+    const user = await this.userWithSessions('big-user', this.ctx.config.sessionMaxPerUser);
+    const owner = await this.userWithSessions('big-owner', 1, 'owner');
+    const half = Math.floor(rows / 2);
+    await db.query(
+      `INSERT INTO audit_events (account_id, actor_user_id, action, resource_type, resource_id, details, ip, user_agent, occurred_at)
+       SELECT $1, $2, 'session.refreshed', 'session', NULL, '{}'::jsonb, '127.0.0.1', 'sessions-bench', $4::timestamptz - make_interval(secs => g)
+         FROM generate_series(1, $3::int) g`,
+      [owner.session.accountId, owner.session.userId, half, now],
+    );
+    await db.query(
+      `INSERT INTO audit_events (account_id, actor_user_id, action, resource_type, resource_id, details, ip, user_agent, occurred_at)
+       SELECT a.id, NULL, 'session.refreshed', 'session', NULL, '{}'::jsonb, '127.0.0.1', 'sessions-bench', $2::timestamptz - make_interval(secs => g)
+         FROM accounts a CROSS JOIN generate_series(1, $1::int) g WHERE a.name LIKE 'Big %'`,
+      [Math.ceil((rows - half) / accounts), now],
+    );
+    await db.query('VACUUM (ANALYZE) sessions, audit_events, users, accounts');
+    await db.query('CHECKPOINT');
+    const counts = (
+      await db.query<{ sessions: string; audit: string }>(
+        `SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM audit_events) AS audit`,
+      )
+    ).rows[0];
+    const seeded = `${Number(counts.sessions).toLocaleString('en-US')} sessions and ${Number(counts.audit).toLocaleString('en-US')} audit events`;
+    this.notes.push(`Big tables: ${seeded}, seeded in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    log(`big tables: ${seeded}`);
+
+    // The exact statements: the API's own repositories, with their query functions replaced by a recorder.
+    const captured: { text: string; values: unknown[] }[] = [];
+    const record = async (text: string | { text: string }, values: readonly unknown[] = []) => {
+      captured.push({ text: typeof text === 'string' ? text : text.text, values: [...values] });
+      return [];
+    };
+    const sessionsRepo = new SessionsRepository({ query: record } as never, { rows: record } as never);
+    await sessionsRepo.devicesPage(
+      { accountId: user.session.accountId, userId: user.session.userId, currentSessionId: user.session.sessionId },
+      new Date(),
+      null,
+      Math.min(this.ctx.config.sessionMaxPerUser, DEVICE_PAGE_MAX),
+    );
+    await new AuditEventsRepository({ query: record } as never).list(owner.session.accountId, { limit: AUDIT_PAGE_DEFAULT + 1 });
+    const labels: [string, string][] = [
+      ['big/devices', "Device list, first page (`sessions_devices_page`, the API's named statement)"],
+      ['big/audit', 'Audit log, first page (`AuditEventsRepository.list`)'],
+    ];
+    for (const [index, [id, label]] of labels.entries()) {
+      const statement = captured[index];
+      if (!statement) throw new Error(`the repository sent no statement for ${id}`);
+      await db.query(statement.text, statement.values); // warm the cache like a running API
+      const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, statement.values);
+      this.plans.push({
+        id: `plan:${id}`,
+        label,
+        statement: statement.text.trim(),
+        plan: plan.rows.map((r) => r['QUERY PLAN']).join('\n'),
+      });
+    }
+
+    await this.deviceList(
+      `big/devices`,
+      `${this.ctx.config.sessionMaxPerUser} sessions in a ${rows.toLocaleString('en-US')}-row table`,
+      LATENCY_CONCURRENCY,
+      user.accessToken,
+    );
+    await this.measure(
+      {
+        id: 'big/audit',
+        scenario: 'audit log',
+        series: `first page, ${rows.toLocaleString('en-US')}-row table`,
+        operation: '`GET /api/accounts/me/audit-events`',
+        concurrency: LATENCY_CONCURRENCY,
+        server: 'api',
+        expected: '200',
+      },
+      this.http([this.ctx.api.url], LATENCY_CONCURRENCY, 200, () => ({
+        method: 'GET',
+        path: '/api/accounts/me/audit-events',
+        headers: { authorization: `Bearer ${owner.accessToken}`, 'user-agent': USER_AGENT },
+      })),
+    );
+  }
+
+  /** A V8 CPU profile of the API replica during refresh (`--profile`): where its time goes. */
+  private async profileRefresh(): Promise<void> {
+    await this.ctx.api.call('profileStart', null);
+    const point = await this.refreshApi(`profile/refresh/${this.o.concurrency}`, 'API, profiled', [this.ctx.api], this.o.concurrency);
+    this.points.splice(this.points.indexOf(point), 1); // the profiler slows it: not a figure
+    const summary = await this.ctx.api.call<string[]>('profileStop', null);
+    this.profile.push(...summary);
+    for (const line of summary) log(`  ${line}`);
+  }
+}
