@@ -19,18 +19,25 @@ import { summarize, unexpected, type LoadResult } from './stats';
 
 export const USER_AGENT = 'sessions-bench/2.0';
 
-function httpRequest(url: string, method: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function httpRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, timeout: 900_000 }, (res) => {
-      let body = '';
+    const sent =
+      body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    const req = request(url, { method, headers: sent, timeout: 900_000 }, (res) => {
+      let text = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('no answer within 15 minutes')));
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 const JSON_HEADERS = { 'content-type': 'application/json', 'user-agent': USER_AGENT };
@@ -436,37 +443,86 @@ export class Bench {
     }
   }
 
+  /**
+   * The product's bulk revoke: an owner's "sign everyone else out" over an account whose
+   * sessions are spread like real ones (the cap's worth per user, seeded in SQL), timed once
+   * per size; then the owner ending one member's sessions at the cap, the most a member holds.
+   */
   private async bulkRevoke(): Promise<void> {
+    const cap = this.ctx.config.sessionMaxPerUser;
     for (const size of this.o.revokeSizes) {
-      const { session: owner, accessToken } = await this.userWithSessions(`revoke-owner-${size}`, 1, 'owner');
-      const { rows } = await this.ctx.db.query<{ id: string }>(
+      const { accessToken, session: owner } = await this.userWithSessions(`revoke-owner-${size}`, 1, 'owner');
+      const users = Math.ceil(size / cap);
+      await this.ctx.db.query(
         `INSERT INTO users (account_id, email, name, role, password_hash, is_active)
-         VALUES ($1, 'bench-member-' || gen_random_uuid() || '@bench.test', 'Bench member', 'engineer', '!no-password', true) RETURNING id`,
-        [owner.accountId],
+         SELECT $1, 'bench-revoke-' || g || '-' || gen_random_uuid() || '@bench.test', 'Bench member', 'engineer', '!no-password', true
+           FROM generate_series(1, $2::int) g`,
+        [owner.accountId, users],
       );
-      const memberId = rows[0].id;
-      await addSessions(this.ctx.db, { accountId: owner.accountId, userId: memberId }, size, this.policy);
+      // `size` sessions exactly: the cap's worth per member, the last member holding the rest.
+      await this.ctx.db.query(
+        `WITH m AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM users WHERE account_id = $1 AND email LIKE 'bench-revoke-%')
+         INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, user_agent, ip, created_at, last_used_at)
+         SELECT $1, m.id, $4::timestamptz - interval '2 hours', $5, $6, 'sessions-bench', '127.0.0.1', $4::timestamptz - interval '2 hours',
+                $4::timestamptz - make_interval(secs => g % 3600)
+           FROM generate_series(0, $2::int - 1) g JOIN m ON m.n = g / $3::int`,
+        [owner.accountId, size, cap, new Date(this.policy.authTimeSeconds * 1000), this.policy.idleMaxSeconds, this.policy.absMaxSeconds],
+      );
       await this.settle();
-      const started = performance.now();
-      // node:http, not fetch: undici gives up on an answer after 5 minutes, and on a loaded
-      // machine a 100k revocation can take longer (slow is not an error here).
-      const response = await httpRequest(`${this.ctx.api.url}/api/accounts/me/members/${memberId}/sessions`, 'DELETE', {
-        authorization: `Bearer ${accessToken}`,
-        'user-agent': USER_AGENT,
-      });
-      const text = response.body;
-      const ms = performance.now() - started;
-      const revoked = response.status === 200 ? (JSON.parse(text) as { revoked_count?: number }).revoked_count : undefined;
-      const ok = response.status === 200 && revoked === size;
-      this.once.push({
-        id: `revoke/${size}`,
-        label: `${size.toLocaleString('en-US')} sessions of one member`,
-        ms,
-        ok,
-        detail: ok ? `${revoked} revoked` : `HTTP ${response.status}, expected ${size} revoked: ${text.slice(0, 300)}`,
-      });
-      log(`revoke/${size}: ${ms.toFixed(0)} ms (${ok ? 'ok' : text.slice(0, 200)})`);
+      // `others`: the owner's own session survives; what must end is every other live row.
+      const live = await this.ctx.db.query<{ n: string }>(
+        'SELECT count(*) AS n FROM sessions WHERE account_id = $1 AND user_id <> $2 AND revoked_at IS NULL',
+        [owner.accountId, owner.userId],
+      );
+      const expected = Number(live.rows[0].n);
+      if (expected !== size) log(`revoke/account/${size}: ${expected} live sessions seeded, not ${size}`);
+      await this.timedRevoke(
+        `revoke/account/${size}`,
+        `${size.toLocaleString('en-US')} sessions, ${users.toLocaleString('en-US')} users × ≤ ${cap} (\`POST /api/accounts/me/security/revoke-sessions\` \`others\`)`,
+        expected,
+        `${this.ctx.api.url}/api/accounts/me/security/revoke-sessions`,
+        'POST',
+        accessToken,
+        JSON.stringify({ scope: 'others' }),
+      );
     }
+    const { session: owner, accessToken } = await this.userWithSessions(`revoke-member-owner`, 1, 'owner');
+    const { rows } = await this.ctx.db.query<{ id: string }>(
+      `INSERT INTO users (account_id, email, name, role, password_hash, is_active)
+       VALUES ($1, 'bench-member-' || gen_random_uuid() || '@bench.test', 'Bench member', 'engineer', '!no-password', true) RETURNING id`,
+      [owner.accountId],
+    );
+    await addSessions(this.ctx.db, { accountId: owner.accountId, userId: rows[0].id }, cap, this.policy);
+    await this.settle(false);
+    await this.timedRevoke(
+      `revoke/member/cap`,
+      `${cap} sessions of one member, the cap (\`DELETE /api/accounts/me/members/{id}/sessions\`)`,
+      cap,
+      `${this.ctx.api.url}/api/accounts/me/members/${rows[0].id}/sessions`,
+      'DELETE',
+      accessToken,
+    );
+  }
+
+  private async timedRevoke(id: string, label: string, size: number, url: string, method: string, token: string, body?: string) {
+    const started = performance.now();
+    // node:http, not fetch: undici gives up on an answer after 5 minutes, and on a loaded
+    // machine a 100k revocation can take longer (slow is not an error here).
+    const response = await httpRequest(url, method, { authorization: `Bearer ${token}`, 'user-agent': USER_AGENT }, body);
+    const ms = performance.now() - started;
+    const text = response.body;
+    const revoked = response.status === 200 ? (JSON.parse(text) as { revoked_count?: number }).revoked_count : undefined;
+    const ok = response.status === 200 && revoked === size;
+    this.once.push({
+      id,
+      label,
+      ms,
+      ok,
+      detail: ok
+        ? `${revoked} revoked, ${(size / ms).toFixed(1)} sessions/ms`
+        : `HTTP ${response.status}, expected ${size} revoked: ${text.slice(0, 300)}`,
+    });
+    log(`${id}: ${ms.toFixed(0)} ms (${ok ? 'ok' : text.slice(0, 200)})`);
   }
 
   /** `rows` sessions (100 per user: the cap's 50 live, 50 ended) and `rows` audit events, then plans and latency. */
