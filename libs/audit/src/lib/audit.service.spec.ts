@@ -48,6 +48,27 @@ describe('AuditService', () => {
     ).rejects.toThrow('insert failed');
   });
 
+  it("writes many events in one statement through the caller's manager, and nothing for none", async () => {
+    const query = jest.fn().mockResolvedValue([]);
+    const manager = { query } as unknown as EntityManager;
+    const sut = new AuditService();
+    await sut.recordMany(manager, context, []);
+    expect(query).not.toHaveBeenCalled();
+    const records = ['s1', 's2', 's3'].map((id) => ({
+      action: 'session.revoked' as const,
+      resourceType: 'session' as const,
+      resourceId: id,
+      details: { session_id: id, by: 'self' as const, reason: 'logout' as const },
+    }));
+    await sut.recordMany(manager, context, records);
+    expect(query).toHaveBeenCalledTimes(1);
+    const [sql, params] = query.mock.calls[0] as [string, unknown[]];
+    expect(sql).toMatch(/^INSERT INTO audit_events .* FROM unnest\(/s);
+    expect(params.slice(0, 5)).toEqual([context.accountId, context.actorUserId, '203.0.113.7', 'x'.repeat(500), context.occurredAt]);
+    expect(params[7]).toEqual(['s1', 's2', 's3']);
+    expect((params[8] as string[]).map((d) => JSON.parse(d) as unknown)).toEqual(records.map((r) => r.details));
+  });
+
   it('lists each action once (the type check in audit-actions.ts makes sure none is missing)', () => {
     expect(new Set(AUDIT_ACTIONS).size).toBe(AUDIT_ACTIONS.length);
   });

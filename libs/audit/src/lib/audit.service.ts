@@ -38,4 +38,34 @@ export class AuditService {
       details: record.details,
     });
   }
+
+  /**
+   * Many events of one context in ONE statement (`INSERT … SELECT FROM unnest`), however
+   * many there are: a bulk sign-out of thousands of sessions costs one round trip, not one
+   * per event. Same guarantees as {@link record}: the caller's manager (so its transaction)
+   * and a plain INSERT (the append-only trigger still refuses anything else).
+   */
+  async recordMany<A extends AuditAction>(
+    manager: EntityManager,
+    context: AuditContext,
+    records: readonly AuditRecord<A>[],
+  ): Promise<void> {
+    if (records.length === 0) return;
+    await manager.query(
+      `INSERT INTO audit_events (account_id, actor_user_id, ip, user_agent, occurred_at, action, resource_type, resource_id, details)
+       SELECT $1, $2, $3, $4, $5, r.action, r.resource_type, r.resource_id, r.details
+         FROM unnest($6::varchar[], $7::varchar[], $8::varchar[], $9::jsonb[]) AS r(action, resource_type, resource_id, details)`,
+      [
+        context.accountId,
+        context.actorUserId,
+        context.ip,
+        context.userAgent?.slice(0, 500) ?? null,
+        context.occurredAt,
+        records.map((r) => r.action),
+        records.map((r) => r.resourceType),
+        records.map((r) => r.resourceId),
+        records.map((r) => JSON.stringify(r.details)),
+      ],
+    );
+  }
 }
