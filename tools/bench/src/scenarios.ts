@@ -455,13 +455,13 @@ export class Bench {
       const users = Math.ceil(size / cap);
       await this.ctx.db.query(
         `INSERT INTO users (account_id, email, name, role, password_hash, is_active)
-         SELECT $1, 'bench-revoke-' || g || '-' || gen_random_uuid() || '@bench.test', 'Bench member', 'engineer', '!no-password', true
+         SELECT $1, 'bench-spread-' || g || '-' || gen_random_uuid() || '@bench.test', 'Bench member', 'engineer', '!no-password', true
            FROM generate_series(1, $2::int) g`,
         [owner.accountId, users],
       );
       // `size` sessions exactly: the cap's worth per member, the last member holding the rest.
       await this.ctx.db.query(
-        `WITH m AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM users WHERE account_id = $1 AND email LIKE 'bench-revoke-%')
+        `WITH m AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM users WHERE account_id = $1 AND email LIKE 'bench-spread-%')
          INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, user_agent, ip, created_at, last_used_at)
          SELECT $1, m.id, $4::timestamptz - interval '2 hours', $5, $6, 'sessions-bench', '127.0.0.1', $4::timestamptz - interval '2 hours',
                 $4::timestamptz - make_interval(secs => g % 3600)
