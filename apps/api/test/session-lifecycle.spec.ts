@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { hashJti } from '../src/auth/token.service';
+import { SessionRevocations } from '../src/sessions/session-revocations.service';
 import { SessionSweeper } from '../src/sessions/session-sweeper.service';
 import { addMember, decodeJwt, login, refresh, signupOwner, Tokens } from './builders';
 import { createTestApp, TestApp } from './test-app';
@@ -449,6 +450,43 @@ describe('revocation across API replicas (LISTEN/NOTIFY)', () => {
         status = (await inject(owner.tokens.access_token)).statusCode;
       }
       expect(status).toBe(401);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
+  it('another replica hears every session of a bulk revoke, sent in several batched notifications', async () => {
+    const first = await createTestApp();
+    const { createApp } = await import('../src/app.factory');
+    const second = await createApp(first.config, { clock: first.clock });
+    try {
+      const owner = await signupOwner(first);
+      const members = await Promise.all([addMember(first, owner, 'engineer'), addMember(first, owner, 'engineer')]);
+      // 450 sessions ended by ONE statement: more than two notifications' worth of ids (200 each).
+      const now = first.clock.now();
+      const rows: { id: string }[] = await first.db.query(
+        `INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, created_at, last_used_at)
+         SELECT $1, ($2::uuid[])[1 + g % 2], $3, 3600, 86400, $3, $3 FROM generate_series(1, 450) g RETURNING id`,
+        [owner.accountId, members.map((m) => m.id), now],
+      );
+      const ids = [...rows.map((r) => r.id), ...members.map((m) => decodeJwt<{ sid: string }>(m.tokens.access_token).sid)];
+      const heard = second.get(SessionRevocations);
+      expect(ids.filter((id) => heard.isRevoked(id))).toEqual([]);
+      const ended = await first.post(
+        '/api/accounts/me/security/revoke-sessions',
+        { scope: 'others' },
+        { token: owner.tokens.access_token },
+      );
+      expect(ended.body).toEqual({ revoked_count: ids.length });
+      let missing = ids;
+      for (let attempt = 0; attempt < 50 && missing.length > 0; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        missing = ids.filter((id) => !heard.isRevoked(id));
+      }
+      expect(missing).toEqual([]);
+      // The owner's own session was not ended, and nobody said it was.
+      expect(heard.isRevoked(decodeJwt<{ sid: string }>(owner.tokens.access_token).sid)).toBe(false);
     } finally {
       await second.close();
       await first.close();

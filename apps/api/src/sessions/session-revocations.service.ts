@@ -8,12 +8,23 @@ import { Clock } from '../common/clock';
 export const SESSION_REVOKED_CHANNEL = 'session_revoked';
 
 /**
+ * A `session_revoked` payload: the ids one statement ended, comma-separated (the trigger
+ * sends them in chunks under the 8000-byte limit); a single id is a list of one.
+ */
+export function parseRevokedIds(payload: string): string[] {
+  return payload
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id.length > 0);
+}
+
+/**
  * Which sessions ended recently, kept in memory so the access-token guard can refuse
  * an ended session's tokens without a database read per request.
  *
  * An entry only has to outlive the access tokens of its session (their TTL). Every
- * replica hears about every ended session through PostgreSQL LISTEN/NOTIFY (a trigger
- * on `sessions` notifies inside the ending transaction); a replica that starts, or
+ * replica hears about every ended session through PostgreSQL LISTEN/NOTIFY (a statement
+ * trigger on `sessions` notifies the ended ids in batches inside the ending transaction); a replica that starts, or
  * whose listener reconnects, reloads the sessions ended within the TTL.
  */
 @Injectable()
@@ -93,7 +104,7 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
       this.scheduleReconnect();
     });
     client.on('notification', (message: Notification) => {
-      if (message.channel === SESSION_REVOKED_CHANNEL && message.payload) this.markRevoked([message.payload]);
+      if (message.channel === SESSION_REVOKED_CHANNEL && message.payload) this.markRevoked(parseRevokedIds(message.payload));
     });
     try {
       await client.connect();
