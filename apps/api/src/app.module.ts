@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { IncomingMessage } from 'node:http';
@@ -44,6 +44,9 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config, options.clock),
         LoggerModule.forRoot({
+          // nestjs-pino's default route ('*') makes Nest 12 print two raw JSON warnings
+          // (LegacyRouteConverter) above the terminal banner; '{*path}' is the same routes.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: [
             {
               level: config.logLevel,

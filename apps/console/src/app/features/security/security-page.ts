@@ -6,27 +6,39 @@ import { AuthState } from '../../core/auth/auth-state';
 import { LoadState } from '../../shared/load-state';
 import { PageHeader } from '../../shared/page-header';
 import { ActiveUsers } from './active-users';
+import { LinkedIdentities } from './linked-identities';
 import { PolicyForm } from './policy-form';
 import { RevokeSessions } from './revoke-sessions';
+import { SignInPolicyForm } from './sign-in-policy-form';
 
-/** Owner-only: the account's session policy, who is signed in, and bulk sign-out. */
+/**
+ * Everyone: their own identities at sign-in providers. Owners also: the account's session
+ * policy, who is signed in, bulk sign-out and the account's sign-in methods.
+ */
 @Component({
   selector: 'app-security-page',
-  imports: [ActiveUsers, LoadState, PageHeader, PolicyForm, RevokeSessions],
+  imports: [ActiveUsers, LinkedIdentities, LoadState, PageHeader, PolicyForm, RevokeSessions, SignInPolicyForm],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <app-page-header
-      heading="Session policy"
-      description="How long people in your account stay signed in. Tighter settings also reach live sessions at their next refresh."
-    />
-    @if (policy(); as policy) {
-      <div class="stack">
-        <app-policy-form [policy]="policy" (saved)="this.policy.set($event)" />
-        <app-active-users [users]="policy.active_users" />
-        <app-revoke-sessions [othersSignedIn]="othersSignedIn()" (revoked)="load()" />
-      </div>
+    @if (isOwner()) {
+      <app-page-header
+        heading="Session policy"
+        description="How long people in your account stay signed in. Tighter settings also reach live sessions at their next refresh."
+      />
+      @if (policy(); as policy) {
+        <div class="stack">
+          <app-policy-form [policy]="policy" (saved)="this.policy.set($event)" />
+          <app-active-users [users]="policy.active_users" />
+          <app-revoke-sessions [othersSignedIn]="othersSignedIn()" (revoked)="load()" />
+          <app-sign-in-policy-form />
+          <app-linked-identities />
+        </div>
+      } @else {
+        <app-load-state label="Loading the session policy…" [error]="loadError()" (retry)="load()" />
+      }
     } @else {
-      <app-load-state label="Loading the session policy…" [error]="loadError()" (retry)="load()" />
+      <app-page-header heading="Sign-in" description="The providers you sign in with." />
+      <app-linked-identities />
     }
   `,
   styles: `
@@ -44,13 +56,14 @@ export class SecurityPage {
   protected readonly policy = signal<SecurityPolicyDto | null>(null);
   protected readonly loadError = signal<string | null>(null);
   private readonly auth = inject(AuthState);
+  protected readonly isOwner = computed(() => this.auth.user()?.role === 'owner');
   protected readonly othersSignedIn = computed(() => {
     const me = this.auth.user()?.id;
     return (this.policy()?.active_users ?? []).some((user) => user.user_id !== me);
   });
 
   constructor() {
-    this.load();
+    if (this.isOwner()) this.load();
   }
 
   protected load(): void {
