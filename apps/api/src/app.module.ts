@@ -16,6 +16,7 @@ import { HealthController } from './health/health.controller';
 import { IdentitiesModule } from './identities/identities.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { StepUpModule } from './auth/step-up/step-up.module';
 
 /**
  * The request URL as logged: an OIDC callback's query (authorization code, state) is
@@ -73,6 +74,7 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         SessionsModule,
+        StepUpModule,
         AccountsModule,
         AuthModule,
         AccountSecurityModule,

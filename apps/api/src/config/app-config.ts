@@ -73,6 +73,11 @@ export interface AppConfig {
   refreshReuseGraceSeconds: number;
   /** Live sessions one user may hold; a sign-in beyond it ends their least recently used one. */
   sessionMaxPerUser: number;
+  /**
+   * How recent an authentication (sign-in or step-up) the sensitive endpoints require,
+   * in seconds (issue 15, ADR 0018).
+   */
+  stepUpMaxAgeSeconds: number;
   /** How often expired sessions are marked ended; 0 disables the job. */
   sessionSweepIntervalSeconds: number;
   policy: PolicyBounds;
@@ -226,6 +231,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 3600),
     refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
     sessionMaxPerUser: int(env, 'SESSION_MAX_PER_USER', 50, 1, 10_000),
+    // At least a minute: the console's retry must land inside the window it just opened.
+    // At most a day (better-auth's freshAge default): longer is no longer "recent".
+    stepUpMaxAgeSeconds: int(env, 'STEP_UP_MAX_AGE_SECONDS', 600, 60, 86400),
     sessionSweepIntervalSeconds: int(env, 'SESSION_SWEEP_INTERVAL_SECONDS', 60, 0, 86400),
     policy,
     argon2: {

@@ -58,6 +58,8 @@ describe('AuditService', () => {
         'auth.login_succeeded',
         'auth.login_failed',
         'auth.password_changed',
+        'auth.reauthenticated',
+        'auth.reauthentication_failed',
         'member.added',
         'member.updated',
         'account.sign_in_policy_update',
