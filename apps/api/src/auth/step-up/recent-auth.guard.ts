@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@
 import { Reflector } from '@nestjs/core';
 import type { AuthUser } from '../../common/auth-user';
 import { Clock } from '../../common/clock';
-import { ProblemException, unauthenticated } from '../../common/problem';
+import { ProblemException, unauthenticated, waitPhrase } from '../../common/problem';
 import { APP_CONFIG } from '../../config/app-config';
 import type { RuntimeConfig } from '../../config/runtime-config';
 import { StepUpRepository } from './step-up.repository';
@@ -14,7 +14,7 @@ export function reauthenticationRequired(maxAgeSeconds: number, authenticatedAt:
   return new ProblemException(
     HttpStatus.FORBIDDEN,
     'reauthentication_required',
-    `This action needs an authentication from the last ${Math.round(maxAgeSeconds / 60)} minutes; confirm your password (POST /api/auth/reauthenticate) and retry.`,
+    `This action needs an authentication within the last ${waitPhrase(maxAgeSeconds)}; confirm your password (POST /api/auth/reauthenticate) and retry.`,
     undefined,
     undefined,
     undefined,
