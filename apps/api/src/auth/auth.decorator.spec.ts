@@ -8,15 +8,21 @@ describe('@Auth + @RequiresRecentAuth OpenAPI 403', () => {
   class Routes {
     @Auth({ roles: ['owner'] })
     @RequiresRecentAuth()
-    authFirst(): void {}
+    authFirst(): void {
+      return;
+    }
 
     @RequiresRecentAuth()
     @Auth({ roles: ['owner'] })
-    recentFirst(): void {}
+    recentFirst(): void {
+      return;
+    }
 
     @Auth()
     @RequiresRecentAuth()
-    anyRole(): void {}
+    anyRole(): void {
+      return;
+    }
   }
 
   it.each(['authFirst', 'recentFirst'] as const)('%s: forbidden and reauthentication_required', (name) => {
