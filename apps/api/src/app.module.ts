@@ -13,10 +13,11 @@ import { CoreModule } from './core.module';
 import { DatabaseModule } from './database/database.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
 import { IdentitiesModule } from './identities/identities.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions/sessions.module';
-import { StepUpModule } from './auth/step-up/step-up.module';
+import { StepUpModule } from './common/auth/step-up.module';
 
 /**
  * The request URL as logged: an OIDC callback's query (authorization code, state) is
@@ -83,6 +84,7 @@ export class AppModule {
         IdentitiesModule,
       ],
       controllers: [HealthController],
+      providers: [HealthService],
     };
   }
 }

@@ -10,7 +10,7 @@ import { APP_CONFIG } from '../../config/app-config';
 import type { RuntimeConfig } from '../../config/runtime-config';
 import { Transactions } from '../../database/transactions';
 import { AuthLimits } from '../auth-limits.service';
-import { StepUpRepository } from './step-up.repository';
+import { StepUpRepository } from '../../common/auth/step-up.repository';
 
 export interface Reauthenticated {
   authenticatedAt: Date;

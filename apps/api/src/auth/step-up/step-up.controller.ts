@@ -10,7 +10,7 @@ import {
 import type { AuthUser, ClientInfo } from '../../common/auth-user';
 import { ProblemDto } from '../../common/problem.dto';
 import { Client, CurrentUser } from '../../common/request-decorators';
-import { Auth } from '../auth.decorator';
+import { Auth } from '../../common/auth/auth.decorator';
 import { ReauthenticationService } from './reauthentication.service';
 import { ReauthenticateDto, ReauthenticatedDto } from './step-up.dto';
 

@@ -1,9 +1,9 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOAuth2, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Role } from '../accounts/roles';
-import { ProblemDto } from '../common/problem.dto';
+import type { Role } from './roles';
+import { ProblemDto } from '../problem.dto';
 import { JwtAuthGuard, ROLES_KEY, RolesGuard } from './auth.guards';
-import { RECENT_AUTH_KEY, RecentAuthGuard } from './step-up/recent-auth.guard';
+import { RECENT_AUTH_KEY, RecentAuthGuard } from './recent-auth.guard';
 
 /** Swagger's metadata key of `@ApiResponse` (`@nestjs/swagger`'s DECORATORS.API_RESPONSE). */
 const API_RESPONSE = 'swagger/apiResponse';

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthUser } from '../../common/auth-user';
-import { Clock } from '../../common/clock';
-import { ProblemException, unauthenticated, waitPhrase } from '../../common/problem';
+import type { AuthUser } from '../auth-user';
+import { Clock } from '../clock';
+import { ProblemException, unauthenticated, waitPhrase } from '../problem';
 import { APP_CONFIG } from '../../config/app-config';
 import type { RuntimeConfig } from '../../config/runtime-config';
 import { StepUpRepository } from './step-up.repository';
