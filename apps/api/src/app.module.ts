@@ -17,6 +17,7 @@ import { HealthService } from './health/health.service';
 import { IdentitiesModule } from './identities/identities.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { StepUpModule } from './common/auth/step-up.module';
 
 /**
  * The request URL as logged: an OIDC callback's query (authorization code, state) is
@@ -77,6 +78,7 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         SessionsModule,
+        StepUpModule,
         AccountsModule,
         AuthModule,
         AccountSecurityModule,

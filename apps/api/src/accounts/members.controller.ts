@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth } from '../common/auth/auth.decorator';
+import { Auth, RequiresRecentAuth } from '../common/auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { ProblemDto } from '../common/problem.dto';
 import { uuidPipe } from '../common/uuid.pipe';
@@ -32,6 +32,7 @@ export class MembersController {
 
   @Patch(':id')
   @Auth({ roles: ['owner'] })
+  @RequiresRecentAuth()
   @ApiOperation({ summary: "Change a member's role or deactivate them (ends their sessions)" })
   @ApiOkResponse({ type: MemberDto })
   @ApiNotFoundResponse({ type: ProblemDto })

@@ -21,7 +21,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
-import { Auth } from '../common/auth/auth.decorator';
+import { Auth, RequiresRecentAuth } from '../common/auth/auth.decorator';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, LoginFormDto, LoginJsonDto, MeDto, RefreshDto, SignupDto, TokenResponseDto } from './dto/auth.dto';
 import { RefreshService } from './refresh.service';
@@ -158,6 +158,7 @@ export class AuthController {
   @Post('password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @Auth()
+  @RequiresRecentAuth()
   @ApiOperation({ summary: "Change the caller's password; ends their other sessions" })
   @ApiNoContentResponse()
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Validation, or a wrong `current_password` (field error).' })

@@ -103,6 +103,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://owner@db/sessions' })).toThrow(/^DATABASE_MIGRATION_URL/);
   });
 
+  it('requires a step-up after 10 minutes by default, configurable within a minute and a day (issue 15)', () => {
+    expect(loadConfig({}).stepUpMaxAgeSeconds).toBe(600);
+    expect(loadConfig({ STEP_UP_MAX_AGE_SECONDS: '300' }).stepUpMaxAgeSeconds).toBe(300);
+    expect(() => loadConfig({ STEP_UP_MAX_AGE_SECONDS: '0' })).toThrow(/^STEP_UP_MAX_AGE_SECONDS/);
+    expect(() => loadConfig({ STEP_UP_MAX_AGE_SECONDS: '86401' })).toThrow(/^STEP_UP_MAX_AGE_SECONDS/);
+  });
+
   it('reads overrides', () => {
     const config = loadConfig({ PORT: '8080', SESSION_IDLE_MINUTES_DEFAULT: '60', TRUSTED_PROXIES: '10.0.0.0/8', SECURE_COOKIES: 'true' });
     expect(config.port).toBe(8080);

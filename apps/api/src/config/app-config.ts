@@ -81,6 +81,11 @@ export interface AppConfig {
   refreshReuseGraceSeconds: number;
   /** Live sessions one user may hold; a sign-in beyond it ends their least recently used one. */
   sessionMaxPerUser: number;
+  /**
+   * How recent an authentication (sign-in or step-up) the sensitive endpoints require,
+   * in seconds (issue 15, ADR 0018).
+   */
+  stepUpMaxAgeSeconds: number;
   /** How often expired sessions are marked ended; 0 disables the job. */
   sessionSweepIntervalSeconds: number;
   policy: PolicyBounds;
@@ -212,6 +217,9 @@ const SPECS = {
   ACCESS_TOKEN_TTL_SECONDS: integer(300, 30, 3600),
   REFRESH_REUSE_GRACE_SECONDS: integer(10, 0, 300),
   SESSION_MAX_PER_USER: integer(50, 1, 10_000),
+  // At least a minute: the console's retry must land inside the window it just opened.
+  // At most a day (better-auth's freshAge default): longer is no longer "recent" (ADR 0018).
+  STEP_UP_MAX_AGE_SECONDS: integer(600, 60, 86400),
   SESSION_SWEEP_INTERVAL_SECONDS: integer(60, 0, 86400),
   ARGON2_MEMORY_KIB: integer(19456, 1024, 1_048_576),
   ARGON2_ITERATIONS: integer(2, 1, 10),
@@ -337,6 +345,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
     refreshReuseGraceSeconds: v.REFRESH_REUSE_GRACE_SECONDS,
     sessionMaxPerUser: v.SESSION_MAX_PER_USER,
+    stepUpMaxAgeSeconds: v.STEP_UP_MAX_AGE_SECONDS,
     sessionSweepIntervalSeconds: v.SESSION_SWEEP_INTERVAL_SECONDS,
     policy,
     argon2: { memoryKib: v.ARGON2_MEMORY_KIB, iterations: v.ARGON2_ITERATIONS, parallelism: v.ARGON2_PARALLELISM },

@@ -45,6 +45,8 @@ export type { AuthChangePassword$Params as AuthChangePassword$Params } from './f
 export { authChangePassword as authChangePassword } from './fn/auth/auth-change-password';
 export type { OidcProviders$Params as OidcProviders$Params } from './fn/auth/oidc-providers';
 export { oidcProviders as oidcProviders } from './fn/auth/oidc-providers';
+export type { StepUpReauthenticate$Params as StepUpReauthenticate$Params } from './fn/auth/step-up-reauthenticate';
+export { stepUpReauthenticate as stepUpReauthenticate } from './fn/auth/step-up-reauthenticate';
 export type { AuthRefresh$Params as AuthRefresh$Params } from './fn/auth/auth-refresh';
 export { authRefresh as authRefresh } from './fn/auth/auth-refresh';
 export type { AuthSignup$Params as AuthSignup$Params } from './fn/auth/auth-signup';

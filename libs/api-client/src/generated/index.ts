@@ -29,6 +29,8 @@ export type { MemberDto } from './models/member-dto';
 export type { PolicyPreset } from './models/policy-preset';
 export type { ProblemDto } from './models/problem-dto';
 export type { ProviderDto } from './models/provider-dto';
+export type { ReauthenticatedDto } from './models/reauthenticated-dto';
+export type { ReauthenticateDto } from './models/reauthenticate-dto';
 export type { RefreshDto } from './models/refresh-dto';
 export type { RevokedCountDto } from './models/revoked-count-dto';
 export type { RevokeScope } from './models/revoke-scope';
@@ -88,6 +90,8 @@ export type { AuthChangePassword$Params as AuthChangePassword$Params } from './f
 export { authChangePassword as authChangePassword } from './fn/auth/auth-change-password';
 export type { OidcProviders$Params as OidcProviders$Params } from './fn/auth/oidc-providers';
 export { oidcProviders as oidcProviders } from './fn/auth/oidc-providers';
+export type { StepUpReauthenticate$Params as StepUpReauthenticate$Params } from './fn/auth/step-up-reauthenticate';
+export { stepUpReauthenticate as stepUpReauthenticate } from './fn/auth/step-up-reauthenticate';
 export type { AuthRefresh$Params as AuthRefresh$Params } from './fn/auth/auth-refresh';
 export { authRefresh as authRefresh } from './fn/auth/auth-refresh';
 export type { AuthSignup$Params as AuthSignup$Params } from './fn/auth/auth-signup';

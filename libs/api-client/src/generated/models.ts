@@ -23,6 +23,8 @@ export type { MemberDto } from './models/member-dto';
 export type { PolicyPreset } from './models/policy-preset';
 export type { ProblemDto } from './models/problem-dto';
 export type { ProviderDto } from './models/provider-dto';
+export type { ReauthenticatedDto } from './models/reauthenticated-dto';
+export type { ReauthenticateDto } from './models/reauthenticate-dto';
 export type { RefreshDto } from './models/refresh-dto';
 export type { RevokedCountDto } from './models/revoked-count-dto';
 export type { RevokeScope } from './models/revoke-scope';

@@ -37,6 +37,9 @@ export interface AuditDetailsByAction {
   'auth.login_succeeded': { method: SignInMethod };
   'auth.login_failed': { method: SignInMethod; reason: LoginFailureReason };
   'auth.password_changed': { ended_sessions: number };
+  /** A step-up on this session (resource: the session); see ADR 0018. */
+  'auth.reauthenticated': { method: 'password' };
+  'auth.reauthentication_failed': { method: 'password'; reason: 'wrong_password' };
   'member.added': { user_id: string; role: string; is_active: boolean };
   'member.updated': { user_id: string; role: string; is_active: boolean };
   'identity.linked': { user_id: string; provider: string; by: 'email_match' };
@@ -54,6 +57,8 @@ export const AUDIT_ACTIONS = [
   'auth.login_succeeded',
   'auth.login_failed',
   'auth.password_changed',
+  'auth.reauthenticated',
+  'auth.reauthentication_failed',
   'member.added',
   'member.updated',
   'identity.linked',

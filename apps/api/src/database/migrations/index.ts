@@ -3,6 +3,7 @@ import { RateLimits1764000000000 } from './1764000000000-rate-limits';
 import { SessionLimit1764100000000 } from './1764100000000-session-limit';
 import { ExternalSignIn1764200000000 } from './1764200000000-external-sign-in';
 import { OwnerRevokedReason1764300000000 } from './1764300000000-owner-revoked-reason';
+import { SessionReauthenticatedAt1764450000000 } from './1764450000000-session-reauthenticated-at';
 
 /** Every migration in order; listed explicitly because the API ships as one bundle. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   SessionLimit1764100000000,
   ExternalSignIn1764200000000,
   OwnerRevokedReason1764300000000,
+  SessionReauthenticatedAt1764450000000,
 ];

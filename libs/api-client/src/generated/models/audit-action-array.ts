@@ -15,6 +15,8 @@ export const AUDIT_ACTION: AuditAction[] = [
   'auth.login_succeeded',
   'auth.login_failed',
   'auth.password_changed',
+  'auth.reauthenticated',
+  'auth.reauthentication_failed',
   'member.added',
   'member.updated',
   'identity.linked',

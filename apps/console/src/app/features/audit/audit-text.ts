@@ -10,6 +10,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'auth.login_succeeded': 'Signed in',
   'auth.login_failed': 'Sign-in failed',
   'auth.password_changed': 'Password changed',
+  'auth.reauthenticated': 'Password confirmed (step-up)',
+  'auth.reauthentication_failed': 'Password confirmation failed',
   'member.added': 'Member added',
   'member.updated': 'Member updated',
   'account.sign_in_policy_update': 'Sign-in policy changed',
@@ -73,6 +75,10 @@ export function auditSummary(event: AuditEventDto): string {
       return [`with ${methodText(d['method'])}`, str(d['reason'])].filter(Boolean).join(' · ');
     case 'auth.password_changed':
       return `${str(d['ended_sessions']) || '0'} other sessions ended`;
+    case 'auth.reauthenticated':
+      return `with ${methodText(d['method'])} · sensitive changes unlocked on this session`;
+    case 'auth.reauthentication_failed':
+      return [`with ${methodText(d['method'])}`, str(d['reason'])].filter(Boolean).join(' · ');
     case 'member.added':
     case 'member.updated':
       return [str(d['role']), d['is_active'] === false ? 'deactivated' : 'active'].filter(Boolean).join(' · ');
