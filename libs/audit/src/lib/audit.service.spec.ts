@@ -52,6 +52,8 @@ describe('AuditService', () => {
     expect([...AUDIT_ACTIONS].sort()).toEqual(
       [
         'account.session_policy_update',
+        'account.role_policy_update',
+        'account.session_cap_update',
         'account.sessions_revoked_bulk',
         'session.revoked',
         'session.refresh_reuse_detected',

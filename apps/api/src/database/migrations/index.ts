@@ -3,6 +3,7 @@ import { RateLimits1764000000000 } from './1764000000000-rate-limits';
 import { SessionLimit1764100000000 } from './1764100000000-session-limit';
 import { ExternalSignIn1764200000000 } from './1764200000000-external-sign-in';
 import { OwnerRevokedReason1764300000000 } from './1764300000000-owner-revoked-reason';
+import { RolePolicies1764500000000 } from './1764500000000-role-policies';
 
 /** Every migration in order; listed explicitly because the API ships as one bundle. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   SessionLimit1764100000000,
   ExternalSignIn1764200000000,
   OwnerRevokedReason1764300000000,
+  RolePolicies1764500000000,
 ];
