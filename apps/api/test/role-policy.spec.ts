@@ -36,9 +36,10 @@ describe('per-role session policy (real PostgreSQL, through HTTP, moving the inj
     absolute: (Date.parse(tokens.absolute_expires_at) - t.clock.now().getTime()) / 1000,
   });
   const auditRows = (accountId: string) =>
-    t.db.query(`SELECT details FROM audit_events WHERE account_id = $1 AND action = 'account.role_policy_update' ORDER BY occurred_at, id`, [
-      accountId,
-    ]);
+    t.db.query(
+      `SELECT details FROM audit_events WHERE account_id = $1 AND action = 'account.role_policy_update' ORDER BY occurred_at, id`,
+      [accountId],
+    );
 
   describe('reading and setting', () => {
     it('lists every role with the account policy until an override is set; admins read it too', async () => {
@@ -61,7 +62,13 @@ describe('per-role session policy (real PostgreSQL, through HTTP, moving the inj
       const owner = await signupOwner(t);
       const set = await put(owner, 'admin', { idle_minutes: 30, absolute_minutes: 720 });
       expect(set.status).toBe(200);
-      expect(set.body).toEqual({ role: 'admin', idle_minutes: 30, absolute_minutes: 720, effective_idle_minutes: 30, effective_absolute_minutes: 720 });
+      expect(set.body).toEqual({
+        role: 'admin',
+        idle_minutes: 30,
+        absolute_minutes: 720,
+        effective_idle_minutes: 30,
+        effective_absolute_minutes: 720,
+      });
       // Only an absolute limit: idle is capped at it (an idle timeout longer could never fire).
       expect((await put(owner, 'owner', { absolute_minutes: 120 })).body).toMatchObject({
         idle_minutes: null,
@@ -101,7 +108,12 @@ describe('per-role session policy (real PostgreSQL, through HTTP, moving the inj
       const owner = await signupOwner(t);
       await t.patch('/api/accounts/me/security', { idle_minutes: 60, absolute_minutes: 240 }, { token: await token(owner) });
       const set = await put(owner, 'engineer', { idle_minutes: 120, absolute_minutes: 720 });
-      expect(set.body).toMatchObject({ idle_minutes: 120, absolute_minutes: 720, effective_idle_minutes: 60, effective_absolute_minutes: 240 });
+      expect(set.body).toMatchObject({
+        idle_minutes: 120,
+        absolute_minutes: 720,
+        effective_idle_minutes: 60,
+        effective_absolute_minutes: 240,
+      });
     });
 
     it.each([
@@ -119,7 +131,10 @@ describe('per-role session policy (real PostgreSQL, through HTTP, moving the inj
       const response = await put(owner, 'engineer', body);
       expect(response.status).toBe(422);
       expect(String(response.headers['content-type'])).toContain('application/problem+json');
-      expect(response.body).toMatchObject({ code: 'validation_failed', errors: expect.arrayContaining([expect.objectContaining({ field })]) });
+      expect(response.body).toMatchObject({
+        code: 'validation_failed',
+        errors: expect.arrayContaining([expect.objectContaining({ field })]),
+      });
       expect(await t.db.query('SELECT 1 FROM role_policies WHERE account_id = $1', [owner.accountId])).toEqual([]);
       expect(await auditRows(owner.accountId)).toEqual([]);
     });
@@ -210,7 +225,7 @@ describe('per-role session policy (real PostgreSQL, through HTTP, moving the inj
       expect(refused.body).toMatchObject({ code: 'session_expired_absolute', reason: 'expired_absolute' });
     });
 
-    it("an override of another role leaves the session alone; a looser override never extends a live session", async () => {
+    it('an override of another role leaves the session alone; a looser override never extends a live session', async () => {
       const owner = await signupOwner(t);
       await put(owner, 'engineer', { idle_minutes: 60 });
       const engineer = await addMember(t, owner, 'engineer');
@@ -235,7 +250,10 @@ describe('per-role session policy (real PostgreSQL, through HTTP, moving the inj
       expect(decodeJwt(rotated.body.refresh_token)).toMatchObject({ idle_max: 30 * MINUTE, abs_max: 720 * MINUTE });
       expect(decodeJwt(rotated.body.access_token)).toMatchObject({ role: 'admin' });
       t.clock.advance(12 * 3600);
-      expect((await refresh(t, rotated.body.refresh_token)).body).toMatchObject({ code: 'session_expired_absolute', reason: 'expired_absolute' });
+      expect((await refresh(t, rotated.body.refresh_token)).body).toMatchObject({
+        code: 'session_expired_absolute',
+        reason: 'expired_absolute',
+      });
     });
 
     it('a role change through the API ends the sessions (role_changed); the next sign-in gets the new role’s policy', async () => {
@@ -244,7 +262,10 @@ describe('per-role session policy (real PostgreSQL, through HTTP, moving the inj
       const engineer = await addMember(t, owner, 'engineer');
       const changed = await t.patch(`/api/accounts/me/members/${engineer.id}`, { role: 'admin' }, { token: await token(owner) });
       expect(changed.status).toBe(200);
-      expect((await refresh(t, engineer.tokens.refresh_token)).body).toMatchObject({ code: 'invalid_refresh_token', reason: 'role_changed' });
+      expect((await refresh(t, engineer.tokens.refresh_token)).body).toMatchObject({
+        code: 'invalid_refresh_token',
+        reason: 'role_changed',
+      });
       expect(decodeJwt((await login(t, engineer.email, engineer.password)).refresh_token)).toMatchObject({
         idle_max: 30 * MINUTE,
         abs_max: 720 * MINUTE,

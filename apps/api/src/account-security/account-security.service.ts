@@ -100,7 +100,8 @@ export class AccountSecurityService {
           },
         });
       }
-      if (cap !== account.maxSessionsPerUser) await this.updateSessionCap(manager, afterCommit, caller, client, account.maxSessionsPerUser, cap);
+      if (cap !== account.maxSessionsPerUser)
+        await this.updateSessionCap(manager, afterCommit, caller, client, account.maxSessionsPerUser, cap);
       return { overrides: next, cap };
     });
     return this.view(caller.accountId, saved.overrides, saved.cap);

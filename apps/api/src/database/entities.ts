@@ -7,4 +7,12 @@ import { RefreshTokenEntity } from '../sessions/refresh-token.entity';
 import { SessionEntity } from '../sessions/session.entity';
 
 /** Every entity, listed explicitly: the API ships as one bundle, so no globbing. */
-export const ENTITIES = [AccountEntity, UserEntity, SessionEntity, RefreshTokenEntity, AuditEventEntity, UserIdentityEntity, RolePolicyEntity];
+export const ENTITIES = [
+  AccountEntity,
+  UserEntity,
+  SessionEntity,
+  RefreshTokenEntity,
+  AuditEventEntity,
+  UserIdentityEntity,
+  RolePolicyEntity,
+];

@@ -1,5 +1,5 @@
 import type { Route } from '@angular/router';
-import { ownerGuard, signedInGuard, signedOutGuard } from './core/auth/auth.guards';
+import { ownerGuard, ownerOrAdminGuard, signedInGuard, signedOutGuard } from './core/auth/auth.guards';
 
 export const appRoutes: Route[] = [
   {
@@ -20,9 +20,10 @@ export const appRoutes: Route[] = [
         loadComponent: () => import('./features/devices/devices-page').then((m) => m.DevicesPage),
       },
       {
+        // Owners manage; admins read the limits per role.
         path: 'security',
         title: 'Session policy · Sessions',
-        canActivate: [ownerGuard],
+        canActivate: [ownerOrAdminGuard],
         loadComponent: () => import('./features/security/security-page').then((m) => m.SecurityPage),
       },
       {

@@ -38,7 +38,10 @@ describe('validateRoleOverride', () => {
   });
 
   it('reports both fields out of range at once', () => {
-    expect(validateRoleOverride({ idleMinutes: 1, absoluteMinutes: 1 }, b).map((v) => v.field)).toEqual(['idle_minutes', 'absolute_minutes']);
+    expect(validateRoleOverride({ idleMinutes: 1, absoluteMinutes: 1 }, b).map((v) => v.field)).toEqual([
+      'idle_minutes',
+      'absolute_minutes',
+    ]);
   });
 
   it('refuses idle longer than absolute', () => {

@@ -18,3 +18,9 @@ export const signedOutGuard: CanActivateFn = () => (inject(AuthState).signedIn()
 
 /** Owner-only pages (the API answers 403 to other roles anyway); others land on their devices. */
 export const ownerGuard: CanActivateFn = () => (inject(AuthState).isOwner() ? true : inject(Router).createUrlTree(['/devices']));
+
+/** Pages owners manage and admins read (the API answers 403 to engineers anyway). */
+export const ownerOrAdminGuard: CanActivateFn = () => {
+  const role = inject(AuthState).user()?.role;
+  return role === 'owner' || role === 'admin' ? true : inject(Router).createUrlTree(['/devices']);
+};

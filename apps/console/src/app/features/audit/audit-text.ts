@@ -4,8 +4,8 @@ import { humanDuration } from '../../shared/format';
 /** Every action the API can record, with how the log names it. */
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'account.session_policy_update': 'Session policy changed',
-  'account.role_policy_update': 'Role session policy changed',
-  'account.session_cap_update': 'Session cap changed',
+  'account.role_policy_update': 'Limits per role changed',
+  'account.session_cap_update': 'Devices per user changed',
   'account.sessions_revoked_bulk': 'Sessions signed out in bulk',
   'session.revoked': 'Session signed out',
   'session.refresh_reuse_detected': 'Refresh token reuse detected',
