@@ -7,9 +7,7 @@ import {
   detectPreset,
   effectiveSessionCap,
   EffectivePolicy,
-  PolicyBounds,
   PolicyOverrides,
-  PolicyPreset,
   resolvePolicy,
   validatePolicy,
   validateSessionCap,
@@ -25,20 +23,9 @@ import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Transactions } from '../database/transactions';
 import { SessionsService } from '../sessions/sessions.service';
-import { AccountSecurityRepository, ActiveUserRow } from './account-security.repository';
+import { AccountSecurityRepository } from './account-security.repository';
 import type { RevokeScope, UpdateSecurityPolicyDto } from './dto/security-policy.dto';
-
-export type ActiveUser = ActiveUserRow;
-
-/** Everything the security page shows, before it is mapped to the wire. */
-export interface SecurityPolicyView {
-  overrides: PolicyOverrides;
-  effective: EffectivePolicy;
-  bounds: PolicyBounds;
-  preset: PolicyPreset;
-  sessionCap: { account: number | null; effective: number; system: number };
-  activeUsers: ActiveUser[];
-}
+import type { SecurityPolicyView } from './security-policy.view';
 
 const auditValues = (p: PolicyOverrides | EffectivePolicy): AuditPolicyValues => ({
   idle_minutes: p.idleMinutes,

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, PipeTransform, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { ROLES, type Role } from '../accounts/roles';
-import { Auth } from '../auth/auth.decorator';
+import { ROLES, type Role } from '../common/auth/roles';
+import { Auth } from '../common/auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { validationFailed } from '../common/problem';
 import { ProblemDto } from '../common/problem.dto';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RoleOverride } from '@sessions/session-policy';
 import { DataSource, EntityManager } from 'typeorm';
 import { RolePolicyEntity } from '../accounts/role-policy.entity';
-import type { Role } from '../accounts/roles';
+import type { Role } from '../common/auth/roles';
 
 /** The SQL of role overrides; every statement is scoped by the caller's account. */
 @Injectable()

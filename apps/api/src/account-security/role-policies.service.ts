@@ -4,7 +4,7 @@ import { EffectivePolicy, resolvePolicy, RoleOverride, tightenForRole, validateR
 import type { EntityManager } from 'typeorm';
 import { overridesOf } from '../accounts/account-policy.service';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { ROLES, type Role } from '../accounts/roles';
+import { ROLES, type Role } from '../common/auth/roles';
 import { auditContext } from '../common/audit-context';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
@@ -13,13 +13,7 @@ import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Transactions } from '../database/transactions';
 import { RolePoliciesRepository } from './role-policies.repository';
-
-/** One role's override and the policy its sessions get. */
-export interface RolePolicyView {
-  role: Role;
-  override: RoleOverride | null;
-  effective: EffectivePolicy;
-}
+import type { RolePolicyView } from './role-policy.view';
 
 const auditValues = (p: RoleOverride | EffectivePolicy): AuditPolicyValues => ({
   idle_minutes: p.idleMinutes,

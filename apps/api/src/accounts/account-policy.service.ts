@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import type { AccountEntity } from './account.entity';
 import { AccountsRepository } from './accounts.repository';
-import type { Role } from './roles';
+import type { Role } from '../common/auth/roles';
 
 export function overridesOf(account: Pick<AccountEntity, 'sessionIdleMinutes' | 'sessionAbsoluteMinutes'>): PolicyOverrides {
   return { idleMinutes: account.sessionIdleMinutes, absoluteMinutes: account.sessionAbsoluteMinutes };

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { AccountEntity } from './account.entity';
-import type { Role } from './roles';
+import type { Role } from '../common/auth/roles';
 
 /**
  * A role's override of its account's session policy (issue 15). It only tightens:

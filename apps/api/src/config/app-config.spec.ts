@@ -110,6 +110,25 @@ describe('loadConfig', () => {
     expect(config.secureCookies).toBe(true);
   });
 
+  it('reads blank values as before the move to envalid: unset, except METRICS_ALLOW (nobody)', () => {
+    const config = loadConfig({
+      PORT: '  ',
+      DATABASE_URL: '',
+      EMBEDDED_PG_PORT: '',
+      JWT_ACCESS_SECRET: '',
+      LOG_LEVEL: '',
+      METRICS_ALLOW: '',
+    });
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.embeddedPgPort).toBeUndefined();
+    expect(config.accessTokenSecret).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+    expect(config.metricsAllow.check('127.0.0.1', 'ipv4')).toBe(false);
+    expect(() => loadConfig({ JWT_REFRESH_SECRET: '   ' })).toThrow(/^JWT_REFRESH_SECRET: must be at least 32 bytes/);
+    expect(() => loadConfig({ METRICS_ALLOW: 'localhost' })).toThrow(/^METRICS_ALLOW: 'localhost' is not an IP address or CIDR$/);
+  });
+
   describe('OpenID Connect providers', () => {
     const google = { OIDC_GOOGLE_CLIENT_ID: 'g-id', OIDC_GOOGLE_CLIENT_SECRET: 'g-secret', PUBLIC_URL: 'https://sessions.example.com' };
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, ValidateIf } from 'class-validator';
-import { ROLES, type Role } from '../../accounts/roles';
-import type { RolePolicyView } from '../role-policies.service';
+import { ROLES, type Role } from '../../common/auth/roles';
+import type { RolePolicyView } from '../role-policy.view';
 
 const isNotNull = (_object: object, value: unknown) => value !== undefined && value !== null;
 
