@@ -72,6 +72,13 @@ const MATRIX: Record<string, Row> = {
   'PATCH /api/accounts/me/security': { expect: ownerOnly(200), call: () => ({ body: { idle_minutes: 60 } }) },
   'POST /api/accounts/me/security/revoke-sessions': { expect: ownerOnly(200), call: () => ({ body: { scope: 'others' } }) },
   'GET /api/accounts/me/security/sign-in': { expect: ownerOnly(200) },
+  // Admins read the role overrides (they see the policy their own sessions get); only owners change them.
+  'GET /api/accounts/me/security/role-policies': { expect: { ...ownerOnly(200), admin: 200 } },
+  'PUT /api/accounts/me/security/role-policies/{role}': {
+    expect: ownerOnly(200),
+    call: () => ({ body: { idle_minutes: 30, absolute_minutes: 720 } }),
+  },
+  'DELETE /api/accounts/me/security/role-policies/{role}': { expect: ownerOnly(200) },
   'PATCH /api/accounts/me/security/sign-in': {
     expect: ownerOnly(200),
     call: () => ({ body: { allowed_email_domains: ['example.test'] } }),
@@ -163,6 +170,7 @@ describe('authorization matrix (every operation of openapi.json × every kind of
         id: operation.path.includes('/members/') ? world.target.id : world.target.sessionId,
         sessionId: world.target.sessionId,
         provider: 'google',
+        role: 'admin',
       });
       const url = row.query ? `${path}?${row.query}` : path;
       const accountAIds = [

@@ -17,7 +17,10 @@ const SENSITIVE = [
   'PATCH /api/accounts/me/security',
   'POST /api/accounts/me/security/revoke-sessions',
   'PATCH /api/accounts/me/security/sign-in',
+  'POST /api/accounts/me/members',
   'PATCH /api/accounts/me/members/{id}',
+  'PUT /api/accounts/me/security/role-policies/{role}',
+  'DELETE /api/accounts/me/security/role-policies/{role}',
   'DELETE /api/accounts/me/members/{id}/sessions',
   'DELETE /api/accounts/me/members/{id}/sessions/{sessionId}',
   'POST /api/auth/password',
@@ -106,10 +109,16 @@ describe('step-up re-authentication (real PostgreSQL, through HTTP, injected clo
       'POST /api/accounts/me/security/revoke-sessions': { scope: 'others' },
       'PATCH /api/accounts/me/security/sign-in': { allowed_email_domains: ['example.test'] },
       'PATCH /api/accounts/me/members/{id}': { role: 'admin' },
+      'POST /api/accounts/me/members': { name: 'New Owner', email: 'new-owner@example.test', role: 'owner', password: 'a-long-password-1' },
+      'PUT /api/accounts/me/security/role-policies/{role}': { idle_minutes: 60 },
       'POST /api/auth/password': { current_password: owner.password, new_password: 'another-password-1' },
     };
     for (const operation of listOperations().filter((o) => SENSITIVE.includes(o.key))) {
-      const path = fillPath(operation.path, { id: operation.path.includes('/members/') ? member.id : memberSid, sessionId: memberSid });
+      const path = fillPath(operation.path, {
+        id: operation.path.includes('/members/') ? member.id : memberSid,
+        sessionId: memberSid,
+        role: 'admin',
+      });
       const response = await t.request(operation.method, path, bodies[operation.key], as(stale));
       expect({ key: operation.key, status: response.status, code: response.body.code }).toEqual({
         key: operation.key,

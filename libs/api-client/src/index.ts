@@ -22,6 +22,7 @@ export { auditEventsExportEvents$Csv, auditEventsExportEvents$XNdjson } from './
 export { membersAdd, membersList, membersUpdate } from './generated/functions';
 export { oidcAuthorize, oidcProviders, identitiesList, identitiesUnlink, signInPolicyGet, signInPolicyUpdate } from './generated/functions';
 export { memberSessionsList, memberSessionsRevokeAll, memberSessionsRevokeOne } from './generated/functions';
+export { rolePoliciesList, rolePoliciesPut, rolePoliciesRemove } from './generated/functions';
 
 // Models and vocabularies (each enum also comes as an array of its values).
 export type {
@@ -42,10 +43,12 @@ export type {
   PolicyPreset,
   ProviderDto,
   ProblemDto,
+  PutRolePolicyDto,
   RevokeScope,
   RevokeSessionsDto,
   RevokedCountDto,
   Role,
+  RolePolicyDto,
   SecurityPolicyDto,
   SessionDto,
   SignInPolicyDto,

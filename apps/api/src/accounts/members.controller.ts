@@ -23,6 +23,8 @@ export class MembersController {
 
   @Post()
   @Auth({ roles: ['owner'] })
+  // A new member may be an owner: as sensitive as a role change.
+  @RequiresRecentAuth()
   @ApiOperation({ summary: 'Add a member' })
   @ApiCreatedResponse({ type: MemberDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Email already registered (`conflict`).' })

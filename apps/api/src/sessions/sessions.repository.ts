@@ -56,9 +56,13 @@ export interface RevokeFilter {
  * 1. `consumed` marks the presented token used only if it is unused and its session
  *    is live — concurrent presenters serialise on the row lock and all but one see
  *    `used_at` set, so exactly one wins;
- * 2. the snapshot is tightened by the account's current policy (LEAST; a legacy
- *    token takes the current policy) — the same rule as `tightenSnapshot` in
- *    libs/session-policy, which the service uses to classify refusals;
+ * 2. the snapshot is tightened by the current policy of the user's *current* role —
+ *    the account's, tightened by the role's override if any, idle capped at absolute
+ *    (`tightenForRole`) — with LEAST, which skips the NULLs of an absent override; a
+ *    legacy token takes that policy as is. The same rules as `tightenForRole` and
+ *    `tightenSnapshot` in libs/session-policy. So a stricter override, or a role whose
+ *    override is stricter, reaches a live session at its next refresh, while a looser
+ *    one never extends it;
  * 3. `successor` is inserted only when the user is active and neither deadline has
  *    passed (`now` at or past a deadline is expired); otherwise the token stays
  *    consumed, so an expired token cannot be replayed;
@@ -73,16 +77,18 @@ WITH consumed AS (
     FROM sessions s
     JOIN accounts a ON a.id = s.account_id
     JOIN users u ON u.id = s.user_id
+    LEFT JOIN role_policies rp ON rp.account_id = s.account_id AND rp.role = u.role
    WHERE rt.jti_hash = $1
      AND rt.used_at IS NULL
      AND rt.session_id = s.id
      AND s.revoked_at IS NULL
   RETURNING rt.session_id, rt.account_id, s.user_id, u.role, u.is_active, s.auth_time,
             rt.issued_at AS presented_issued_at,
-            CASE WHEN $4 THEN COALESCE(a.session_idle_minutes * 60, $5)
-                 ELSE LEAST(s.idle_max_seconds, COALESCE(a.session_idle_minutes * 60, $5)) END AS idle_max_seconds,
-            CASE WHEN $4 THEN COALESCE(a.session_absolute_minutes * 60, $6)
-                 ELSE LEAST(s.abs_max_seconds, COALESCE(a.session_absolute_minutes * 60, $6)) END AS abs_max_seconds
+            LEAST(CASE WHEN $4 THEN NULL ELSE s.idle_max_seconds END,
+                  COALESCE(a.session_idle_minutes * 60, $5), rp.idle_minutes * 60,
+                  COALESCE(a.session_absolute_minutes * 60, $6), rp.absolute_minutes * 60) AS idle_max_seconds,
+            LEAST(CASE WHEN $4 THEN NULL ELSE s.abs_max_seconds END,
+                  COALESCE(a.session_absolute_minutes * 60, $6), rp.absolute_minutes * 60) AS abs_max_seconds
 ),
 successor AS (
   INSERT INTO refresh_tokens (session_id, account_id, jti_hash, issued_at)
@@ -396,6 +402,28 @@ export class SessionsRepository {
       [now, owner.userId, keep, owner.accountId],
     );
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * Ends, for every user of the account, the live sessions beyond the `keep` most recently
+   * used (`session_limit`), in one statement: an owner lowering the account's cap. Returns
+   * the ended sessions with their users, for the audit rows. The caller holds the account
+   * row's write lock, so no sign-in reading the old cap commits in between.
+   */
+  async endBeyondAccountCap(manager: EntityManager, accountId: string, keep: number, now: Date): Promise<{ id: string; userId: string }[]> {
+    const [rows]: [{ id: string; user_id: string }[], number] = await manager.query(
+      `UPDATE sessions SET revoked_at = $1, revoke_reason = 'session_limit'
+        WHERE revoked_at IS NULL
+          AND id IN (SELECT ranked.id FROM (
+                       SELECT s.id, row_number() OVER (PARTITION BY s.user_id
+                                                       ORDER BY s.last_used_at DESC, s.created_at DESC, s.id DESC) AS rank
+                         FROM sessions s
+                        WHERE s.account_id = $2 AND ${LIVE.replace(/\$3/g, () => '$1')}) ranked
+                      WHERE ranked.rank > $3)
+        RETURNING id, user_id`,
+      [now, accountId, keep],
+    );
+    return rows.map((row) => ({ id: row.id, userId: row.user_id }));
   }
 
   /** A user's live sessions: not revoked and inside both deadlines. Served by `ix_sessions_user_live`. */

@@ -25,6 +25,12 @@ export type { AccountSecurityUpdate$Params as AccountSecurityUpdate$Params } fro
 export { accountSecurityUpdate as accountSecurityUpdate } from './fn/account-security/account-security-update';
 export type { AccountSecurityRevokeSessions$Params as AccountSecurityRevokeSessions$Params } from './fn/account-security/account-security-revoke-sessions';
 export { accountSecurityRevokeSessions as accountSecurityRevokeSessions } from './fn/account-security/account-security-revoke-sessions';
+export type { RolePoliciesList$Params as RolePoliciesList$Params } from './fn/account-security/role-policies-list';
+export { rolePoliciesList as rolePoliciesList } from './fn/account-security/role-policies-list';
+export type { RolePoliciesPut$Params as RolePoliciesPut$Params } from './fn/account-security/role-policies-put';
+export { rolePoliciesPut as rolePoliciesPut } from './fn/account-security/role-policies-put';
+export type { RolePoliciesRemove$Params as RolePoliciesRemove$Params } from './fn/account-security/role-policies-remove';
+export { rolePoliciesRemove as rolePoliciesRemove } from './fn/account-security/role-policies-remove';
 export type { SignInPolicyGet$Params as SignInPolicyGet$Params } from './fn/account-security/sign-in-policy-get';
 export { signInPolicyGet as signInPolicyGet } from './fn/account-security/sign-in-policy-get';
 export type { SignInPolicyUpdate$Params as SignInPolicyUpdate$Params } from './fn/account-security/sign-in-policy-update';

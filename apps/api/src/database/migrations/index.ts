@@ -4,6 +4,7 @@ import { SessionLimit1764100000000 } from './1764100000000-session-limit';
 import { ExternalSignIn1764200000000 } from './1764200000000-external-sign-in';
 import { OwnerRevokedReason1764300000000 } from './1764300000000-owner-revoked-reason';
 import { SessionReauthenticatedAt1764450000000 } from './1764450000000-session-reauthenticated-at';
+import { RolePolicies1764500000000 } from './1764500000000-role-policies';
 
 /** Every migration in order; listed explicitly because the API ships as one bundle. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ExternalSignIn1764200000000,
   OwnerRevokedReason1764300000000,
   SessionReauthenticatedAt1764450000000,
+  RolePolicies1764500000000,
 ];

@@ -8,6 +8,8 @@ import { AuditAction } from './audit-action';
  */
 export const AUDIT_ACTION: AuditAction[] = [
   'account.session_policy_update',
+  'account.role_policy_update',
+  'account.session_cap_update',
   'account.sessions_revoked_bulk',
   'account.sign_in_policy_update',
   'session.revoked',
