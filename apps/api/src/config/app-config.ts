@@ -1,4 +1,5 @@
 import { BlockList } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { assertValidBounds, PolicyBounds } from '@sessions/session-policy';
 import { parseTrustedProxies } from '../devices/client-ip';
 import { ConfigError } from './config-error';
@@ -9,6 +10,12 @@ export interface Argon2Config {
   memoryKib: number;
   iterations: number;
   parallelism: number;
+  /**
+   * argon2 computations in flight at once (ARGON2_CONCURRENCY); more wait in line. One per
+   * core: more threads hashing than cores only trade cache for context switches and starve
+   * the event loop and PostgreSQL of the cores they share.
+   */
+  concurrency: number;
 }
 
 /**
@@ -232,6 +239,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       memoryKib: int(env, 'ARGON2_MEMORY_KIB', 19456, 1024, 1_048_576),
       iterations: int(env, 'ARGON2_ITERATIONS', 2, 1, 10),
       parallelism: int(env, 'ARGON2_PARALLELISM', 1, 1, 16),
+      concurrency: int(env, 'ARGON2_CONCURRENCY', availableParallelism(), 1, 256),
     },
     rateLimit: rateLimits(env),
     logLevel: env['LOG_LEVEL'] || 'info',
