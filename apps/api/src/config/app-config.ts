@@ -86,6 +86,12 @@ export interface AppConfig {
   argon2: Argon2Config;
   rateLimit: RateLimitConfig;
   logLevel: string;
+  /**
+   * Which requests get a `request completed` line (LOG_REQUESTS): `all`, `errors` (answers
+   * of 400 and above, and requests slower than LOG_SLOW_REQUEST_MS), or `off`.
+   */
+  logRequests: 'all' | 'errors' | 'off';
+  logSlowRequestMs: number;
   /** Adds `Secure` to the refresh cookie even on plain http (behind a TLS proxy). */
   secureCookies: boolean;
   /** Folder of the built console; unset means "next to the API bundle". */
@@ -243,6 +249,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     rateLimit: rateLimits(env),
     logLevel: env['LOG_LEVEL'] || 'info',
+    logRequests: oneOf(env, 'LOG_REQUESTS', ['all', 'errors', 'off'] as const, 'all'),
+    logSlowRequestMs: int(env, 'LOG_SLOW_REQUEST_MS', 1000, 1, 3_600_000),
     secureCookies: bool(env, 'SECURE_COOKIES', false),
     consoleDir: env['CONSOLE_DIR'] || undefined,
     seedDemo: bool(env, 'SEED_DEMO', true),
