@@ -1,3 +1,4 @@
 import baseConfig from '../../eslint.config.mjs';
+import walls from './eslint.walls.cjs';
 
-export default [...baseConfig];
+export default [...baseConfig, ...walls];

@@ -1,14 +1,10 @@
-const swc = require('../../jest.swc.js');
-
+/**
+ * Both API tiers, so `jest -c apps/api/jest.config.cts <file>` runs any API spec; PostgreSQL starts
+ * only when an integration file is among them. Nx: `nx test api` is the unit tier, `nx integration api`
+ * the PostgreSQL tier.
+ */
 module.exports = {
-  displayName: 'api',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
-  ...swc,
-  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  // One real PostgreSQL for the run; each test file gets its own database from a migrated template.
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // A global option (ignored inside a project): the integration tier's bound.
   testTimeout: 30000,
-  coverageDirectory: '../../coverage/apps/api',
+  projects: ['<rootDir>/jest.unit.config.cts', '<rootDir>/jest.integration.config.cts'],
 };

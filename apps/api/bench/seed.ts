@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { Role } from '../src/accounts/roles';
+import type { Role } from '../src/common/auth/roles';
 
 /** One signed-in device as a sign-in leaves it: a live session and its first, unused refresh token. */
 export interface BenchSession {

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../src/database/embedded-postgres';
 
@@ -37,8 +37,17 @@ export interface Replica {
 
 export interface Replicas {
   url: string;
+  /** Every replica started so far (stopped ones included), in start order. */
   replicas: Replica[];
   nginxConf: string;
+  /** Starts one more replica on the same database and secrets; resolves once it is ready (not yet routed). */
+  add(): Promise<Replica>;
+  /**
+   * Routes nginx to exactly these replicas (rewrites the configuration, `nginx -s reload`)
+   * and resolves once the old worker processes have finished their requests and exited:
+   * from then on nothing is sent to a replica left out. What an endpoints controller does.
+   */
+  route(replicas: Replica[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -116,6 +125,22 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
   throw new Error(`${url}: not ready within ${timeoutMs / 1000} s`);
 }
 
+/** Worker processes of an nginx master (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/<pid>/stat is the parent; the command may contain spaces, so read after ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // The process ended while listing.
+    }
+  }
+  return children;
+}
+
 function stopProcess(child: ChildProcess, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
@@ -185,10 +210,32 @@ export async function startReplicas(options: ReplicasOptions): Promise<Replicas>
 
     const nginxConf = join(nginxDir, 'nginx.conf');
     writeFileSync(nginxConf, nginxConfig({ port: options.port, replicaPorts: replicas.map((r) => r.port), dir: nginxDir }));
-    nginxProcess = spawn(nginx, ['-p', nginxDir, '-c', nginxConf], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const master = spawn(nginx, ['-p', nginxDir, '-c', nginxConf], { stdio: ['ignore', 'inherit', 'inherit'] });
+    nginxProcess = master;
     const url = `http://127.0.0.1:${options.port}`;
-    await waitReady(url, nginxProcess, 10_000);
-    return { url, replicas, nginxConf, stop };
+    await waitReady(url, master, 10_000);
+    const add = async () => {
+      const replica = await launch(replicas.length + 1, env);
+      await waitReady(replica.url, replica.process, 120_000);
+      return replica;
+    };
+    const masterPid = master.pid ?? 0;
+    const route = async (routed: Replica[]) => {
+      if (routed.length === 0) throw new Error('nginx needs at least one replica');
+      const before = childrenOf(masterPid);
+      writeFileSync(nginxConf, nginxConfig({ port: options.port, replicaPorts: routed.map((r) => r.port), dir: nginxDir }));
+      const reload = spawnSync(nginx, ['-p', nginxDir, '-c', nginxConf, '-s', 'reload'], { encoding: 'utf8' });
+      if (reload.status !== 0) throw new Error(`nginx -s reload failed: ${reload.stderr}`);
+      // Old workers finish what they hold (their upstream connections close with them), then exit.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const now = childrenOf(masterPid);
+        if (now.length > 0 && !now.some((pid) => before.includes(pid))) return;
+        if (Date.now() > deadline) throw new Error('nginx: old workers still running 30 s after the reload');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    return { url, replicas, nginxConf, add, route, stop };
   } catch (error) {
     await stop();
     throw error;

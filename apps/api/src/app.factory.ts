@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
 import { registerClientInfoHook } from './common/client-info.hook';
+import { trustProxyOption } from './common/client-ip';
 import { registerContentTypeHook } from './common/content-type.hook';
 import { registerSecurityHeaders } from './common/security-headers';
 import { Drain } from './common/drain';
@@ -42,8 +43,10 @@ function consoleDirectory(config: RuntimeConfig): string | null {
  */
 export async function createApp(config: RuntimeConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const bodyLimit = 64 * 1024;
+  // X-Forwarded-For is believed only from TRUSTED_PROXIES (Fastify's trustProxy walks the chain).
+  const trust = trustProxyOption(config.trustedProxies);
   const adapter = new FastifyAdapter({
-    trustProxy: false, // client addresses come from our own TRUSTED_PROXIES handling
+    trustProxy: trust,
     bodyLimit,
     routerOptions: { maxParamLength: 200 },
     genReqId: requestId,
@@ -83,7 +86,7 @@ export async function createApp(config: RuntimeConfig, options: AppOptions = {})
     },
   });
   fastify.addHook('onRequest', drain.onRequest);
-  registerClientInfoHook(fastify, config.trustedProxies);
+  registerClientInfoHook(fastify, trust);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -15,6 +15,23 @@ import { seedDemo } from './database/seed';
 
 const DATABASE_NAME = 'sessions';
 
+/**
+ * `node main.js migrate`: apply pending migrations as DATABASE_MIGRATION_URL's role, grant
+ * DATABASE_URL's role its privileges, exit. The Kubernetes migration Job runs this once per
+ * rollout, and the replicas start with MIGRATE_ON_START=false (docs/adr/0007).
+ */
+async function migrateOnly(): Promise<void> {
+  // The token secrets are none of the migration's business (the image requires them to serve).
+  const config = loadConfig({ ...process.env, REQUIRE_EXPLICIT_CONFIG: 'false' });
+  const log = pino({ level: config.logLevel, base: { component: 'migrate' } });
+  if (!config.databaseUrl) throw new ConfigError('DATABASE_URL', 'is required by `migrate` (the API role to grant privileges to)');
+  const applied = await runMigrations(config.databaseMigrationUrl ?? config.databaseUrl, {
+    apiUrl: config.databaseUrl,
+    timeouts: config.databaseTimeouts,
+  });
+  log.info({ event: 'migrations.finished', applied }, applied.length ? `applied ${applied.join(', ')}` : 'schema up to date');
+}
+
 async function main(): Promise<void> {
   // On a terminal, startup's ~50 JSON lines would bury the banner: warnings and errors only,
   // unless LOG_LEVEL says otherwise. Piped or in a container, JSON at info as always.
@@ -56,7 +73,10 @@ async function main(): Promise<void> {
     databasePoolSize: 20,
   };
 
-  const applied = await runMigrations(migrationUrl ?? databaseUrl, { apiUrl: databaseUrl, timeouts: config.databaseTimeouts });
+  // With MIGRATE_ON_START=false a separate step (the migration Job) has migrated before the rollout.
+  const applied = config.migrateOnStart
+    ? await runMigrations(migrationUrl ?? databaseUrl, { apiUrl: databaseUrl, timeouts: config.databaseTimeouts })
+    : null;
   const excess = await apiRoleExcess(databaseUrl).catch(() => []);
   if (excess.length) {
     log.warn(
@@ -76,10 +96,18 @@ async function main(): Promise<void> {
         log.error({ event: 'shutdown.timeout' }, 'shutdown did not finish in time; exiting');
         process.exit(1);
       },
-      (config.shutdownDrainSeconds + 15) * 1000,
+      (config.shutdownDelaySeconds + config.shutdownDrainSeconds + 15) * 1000,
     ).unref();
+    const drain = drainOf(app);
+    // Readiness red first; with SHUTDOWN_DELAY_SECONDS the replica keeps serving while the
+    // balancer notices, so nothing is refused before routing stopped (docs/scaling.md).
+    drain.begin();
+    if (config.shutdownDelaySeconds > 0) {
+      log.info({ event: 'shutdown.delay', signal, seconds: config.shutdownDelaySeconds }, 'readiness red; still serving');
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelaySeconds * 1000));
+    }
     log.info({ event: 'shutdown.started', signal }, 'draining connections');
-    const { forced } = await drainOf(app).run(app.getHttpServer(), config.shutdownDrainSeconds * 1000);
+    const { forced } = await drain.run(app.getHttpServer(), config.shutdownDrainSeconds * 1000);
     await app.close().catch((error: unknown) => log.error({ err: error }, 'error while closing the application'));
     await embedded?.server.stop().catch(() => undefined);
     log.info({ event: 'shutdown.finished', forced }, 'stopped');
@@ -102,7 +130,11 @@ async function main(): Promise<void> {
     `  Swagger UI:  ${base}/api/docs   (OpenAPI: ${base}/api/docs-json)`,
     `  Health:      ${base}/api/health   Metrics: ${base}/api/metrics`,
     `  Database:    ${embedded ? `embedded PostgreSQL on port ${embedded.server.port} (data in ${join(config.dataDir, 'pg')})` : 'DATABASE_URL'}`,
-    applied.length ? `  Migrations applied: ${applied.join(', ')}` : '  Schema up to date',
+    applied === null
+      ? '  Migrations: left to `main.js migrate` (MIGRATE_ON_START=false)'
+      : applied.length
+        ? `  Migrations applied: ${applied.join(', ')}`
+        : '  Schema up to date',
   ];
   if (terminal) lines.push('  Logs:        warnings and errors only on a terminal (LOG_LEVEL=info for every request, as JSON)');
   if (demo.length) {
@@ -113,7 +145,12 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n\n');
 }
 
-main().catch((error: unknown) => {
+const command = process.argv[2];
+if (command !== undefined && command !== 'migrate') {
+  process.stderr.write(`Unknown command '${command}': run without arguments to serve, or with \`migrate\` to migrate and exit.\n`);
+  process.exit(2);
+}
+(command === 'migrate' ? migrateOnly().then(() => process.exit(0)) : main()).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`Configuration error: ${error.message}\n`);
   } else {

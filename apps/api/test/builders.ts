@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Role } from '../src/accounts/roles';
+import type { Role } from '../src/common/auth/roles';
 import type { RequestOptions, TestApp } from './test-app';
 
 export interface Tokens {

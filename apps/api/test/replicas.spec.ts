@@ -74,6 +74,11 @@ describeWithNginx('two replicas behind nginx on one PostgreSQL', () => {
         SIGNUP_MAX_PER_ADDRESS: '1000',
         SESSION_SWEEP_INTERVAL_SECONDS: '0',
         SHUTDOWN_DRAIN_SECONDS: '2',
+        // Generous bounds on two shared cores (as test-app.ts does): the production 1 s
+        // connect bound made a replica's start fail on a busy machine (Debian's server, SCRAM).
+        DATABASE_CONNECT_TIMEOUT_MS: '10000',
+        DATABASE_QUERY_TIMEOUT_MS: '10000',
+        DATABASE_STATEMENT_TIMEOUT_MS: '8000',
         SWC_NODE_PROJECT: join('apps', 'api', 'tsconfig.app.json'),
       },
     }).catch((error: unknown) => {

@@ -3,28 +3,12 @@ import { randomBytes } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
-import { Clock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
 import type { RuntimeConfig } from '../src/config/runtime-config';
 import { API_ROLE, OWNER_ROLE } from '../src/database/roles';
+import { TestClock } from './support/test-clock';
 
-/** A clock tests move by hand: expiry is tested by advancing it, never by sleeping. */
-export class TestClock extends Clock {
-  private current: number;
-
-  constructor(start: Date = new Date(Math.floor(Date.now() / 1000) * 1000)) {
-    super();
-    this.current = start.getTime();
-  }
-
-  now(): Date {
-    return new Date(this.current);
-  }
-
-  advance(seconds: number): void {
-    this.current += seconds * 1000;
-  }
-}
+export { TestClock };
 
 export interface HttpResponse<T = any> {
   status: number;

@@ -2,16 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import type { AuditContext } from '@sessions/audit';
 import { AuditPolicyValues, AuditService } from '@sessions/audit';
-import {
-  applyPolicyPatch,
-  detectPreset,
-  EffectivePolicy,
-  PolicyBounds,
-  PolicyOverrides,
-  PolicyPreset,
-  resolvePolicy,
-  validatePolicy,
-} from '@sessions/session-policy';
+import { applyPolicyPatch, detectPreset, EffectivePolicy, PolicyOverrides, resolvePolicy, validatePolicy } from '@sessions/session-policy';
 import { overridesOf } from '../accounts/account-policy.service';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
@@ -21,19 +12,9 @@ import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Transactions } from '../database/transactions';
 import { SessionsService } from '../sessions/sessions.service';
-import { AccountSecurityRepository, ActiveUserRow } from './account-security.repository';
+import { AccountSecurityRepository } from './account-security.repository';
 import type { RevokeScope, UpdateSecurityPolicyDto } from './dto/security-policy.dto';
-
-export type ActiveUser = ActiveUserRow;
-
-/** Everything the security page shows, before it is mapped to the wire. */
-export interface SecurityPolicyView {
-  overrides: PolicyOverrides;
-  effective: EffectivePolicy;
-  bounds: PolicyBounds;
-  preset: PolicyPreset;
-  activeUsers: ActiveUser[];
-}
+import type { SecurityPolicyView } from './security-policy.view';
 
 const auditValues = (p: PolicyOverrides | EffectivePolicy): AuditPolicyValues => ({
   idle_minutes: p.idleMinutes,

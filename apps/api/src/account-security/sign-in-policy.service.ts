@@ -7,17 +7,10 @@ import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
 import { FieldError, notFound, validationFailed } from '../common/problem';
 import { APP_CONFIG } from '../config/app-config';
-import type { OidcProviderConfig } from '../config/oidc-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Transactions } from '../database/transactions';
 import type { UpdateSignInPolicyDto } from './dto/sign-in-policy.dto';
-
-export interface SignInPolicyView {
-  requireExternalSignIn: boolean;
-  allowedProviders: string[] | null;
-  allowedEmailDomains: string[] | null;
-  available: OidcProviderConfig[];
-}
+import type { SignInPolicyView } from './sign-in-policy.view';
 
 const auditValues = (v: Omit<SignInPolicyView, 'available'>): AuditSignInPolicy => ({
   require_external_sign_in: v.requireExternalSignIn,

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { prepared, PreparedQueries } from '../database/prepared';
 import { AccountEntity } from './account.entity';
-import type { Role } from './roles';
+import type { Role } from '../common/auth/roles';
 import { UserEntity } from './user.entity';
 
 /** What `GET /api/auth/me` shows of a user. */

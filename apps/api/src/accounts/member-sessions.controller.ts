@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Auth } from '../auth/auth.decorator';
+import { Auth } from '../common/auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth } from '../auth/auth.decorator';
+import { Auth } from '../common/auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { ProblemDto } from '../common/problem.dto';
 import { uuidPipe } from '../common/uuid.pipe';

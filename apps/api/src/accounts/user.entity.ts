@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { AccountEntity } from './account.entity';
-import type { Role } from './roles';
+import type { Role } from '../common/auth/roles';
 
 @Entity('users')
 @Check('ck_users_role', "role IN ('owner', 'admin', 'engineer')")

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
-import { Auth } from '../auth/auth.decorator';
+import { Auth } from '../common/auth/auth.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { Clock } from '../common/clock';
 import { ProblemDto } from '../common/problem.dto';

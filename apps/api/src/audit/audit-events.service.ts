@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../common/auth-user';
 import { validationFailed } from '../common/problem';
 import { AuditCursor, decodeAuditCursor, encodeAuditCursor } from './audit-cursor';
+import type { AuditEventPage } from './audit-event-page';
 import { csvHeader, csvRow, ndjsonRow } from './audit-export';
 import { AuditEventFilter, AuditEventRow, AuditEventsRepository } from './audit-events.repository';
 import {
@@ -11,12 +12,6 @@ import {
   type AuditExportFormat,
   type ListAuditEventsQueryDto,
 } from './dto/audit-event.dto';
-
-export interface AuditEventPage {
-  items: AuditEventRow[];
-  /** Null on the last page. */
-  nextCursor: string | null;
-}
 
 /** Rows per query of an export: big enough to be quick, small enough to stream. */
 const EXPORT_BATCH = 500;

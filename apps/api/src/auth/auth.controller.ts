@@ -21,7 +21,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
-import { Auth } from './auth.decorator';
+import { Auth } from '../common/auth/auth.decorator';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, LoginFormDto, LoginJsonDto, MeDto, RefreshDto, SignupDto, TokenResponseDto } from './dto/auth.dto';
 import { RefreshBodyPipe } from './dto/refresh-body.pipe';

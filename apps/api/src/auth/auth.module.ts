@@ -7,7 +7,7 @@ import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { AuthController } from './auth.controller';
 import { AuthLimits } from './auth-limits.service';
-import { JwtAuthGuard, RolesGuard } from './auth.guards';
+import { JwtAuthGuard, RolesGuard } from '../common/auth/auth.guards';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { OidcController } from './oidc/oidc.controller';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { ROLES } from '../accounts/roles';
+import { ROLES } from '../common/auth/roles';
 import type { AuthUser } from '../common/auth-user';
 import { Clock } from '../common/clock';
 import { unauthenticated } from '../common/problem';

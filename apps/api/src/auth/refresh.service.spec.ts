@@ -1,7 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import type { AuditService } from '@sessions/audit';
 import type { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
 import { ProblemException, rateLimited } from '../common/problem';
 import { loadConfig } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
@@ -12,15 +11,7 @@ import type { SessionsService } from '../sessions/sessions.service';
 import type { AuthLimits } from './auth-limits.service';
 import { RefreshService } from './refresh.service';
 import { hashJti, TokenService } from './token.service';
-
-class FixedClock extends Clock {
-  constructor(public current: Date) {
-    super();
-  }
-  now(): Date {
-    return this.current;
-  }
-}
+import { TestClock } from '../../test/support/test-clock';
 
 const config: RuntimeConfig = {
   ...loadConfig({}),
@@ -33,7 +24,7 @@ const config: RuntimeConfig = {
 /** Unit tests of the refusal and reuse logic around the one-statement rotation, with fakes. */
 describe('RefreshService', () => {
   const t0 = new Date('2026-03-01T12:00:00Z');
-  let clock: FixedClock;
+  let clock: TestClock;
   let tokens: TokenService;
   let repository: { rotate: jest.Mock; findByJtiHash: jest.Mock };
   let sessions: { revoke: jest.Mock };
@@ -92,7 +83,7 @@ describe('RefreshService', () => {
   };
 
   beforeEach(() => {
-    clock = new FixedClock(t0);
+    clock = new TestClock(t0);
     tokens = new TokenService(config);
     repository = { rotate: jest.fn(), findByJtiHash: jest.fn() };
     sessions = { revoke: jest.fn().mockResolvedValue(['s1']) };
@@ -128,7 +119,7 @@ describe('RefreshService', () => {
     expect(limits.refreshWasInvalid).toHaveBeenCalledTimes(1);
     repository.rotate.mockResolvedValue(rotateResult());
     await sut.refresh(refreshToken(), client);
-    clock.current = new Date(t0.getTime() + 7200 * 1000);
+    clock.set(new Date(t0.getTime() + 7200 * 1000));
     repository.rotate.mockResolvedValue(rotateResult({ rotated: false }));
     expect(await codeOf(sut.refresh(refreshToken(), client))).toBe('session_expired_absolute');
     expect(limits.refreshWasInvalid).toHaveBeenCalledTimes(1);
@@ -158,7 +149,7 @@ describe('RefreshService', () => {
   });
 
   it('classifies a consumed-but-refused token and ends its session with the matching reason', async () => {
-    clock.current = new Date(t0.getTime() + 7200 * 1000);
+    clock.set(new Date(t0.getTime() + 7200 * 1000));
     repository.rotate.mockResolvedValue(rotateResult({ rotated: false }));
     expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({
       code: 'session_expired_absolute',
@@ -171,7 +162,7 @@ describe('RefreshService', () => {
       'expired_absolute',
     );
 
-    clock.current = new Date(t0.getTime() + 3600 * 1000);
+    clock.set(new Date(t0.getTime() + 3600 * 1000));
     expect(await codeOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toBe('session_expired_idle');
     expect(sessions.revoke).toHaveBeenLastCalledWith(
       expect.anything(),
@@ -226,7 +217,7 @@ describe('RefreshService', () => {
       ['session_limit', 'invalid_refresh_token', 'session_limit'],
     ] as const)('stored %s answers %s with reason %s, and changes nothing', async (stored, code, reason) => {
       repository.findByJtiHash.mockResolvedValue(ended(stored, { usedAt: new Date(t0.getTime() - 60_000) }));
-      clock.current = new Date(t0.getTime() + 30 * 24 * 3600 * 1000); // however long ago
+      clock.set(new Date(t0.getTime() + 30 * 24 * 3600 * 1000)); // however long ago
       expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({ code, reason });
       expect(sessions.revoke).not.toHaveBeenCalled();
       expect(audit.record).not.toHaveBeenCalled();
@@ -241,7 +232,7 @@ describe('RefreshService', () => {
       repository.findByJtiHash.mockResolvedValue(
         ended(null, { sessionRevokedAt: null, usedAt: t0, lastUsedAt: new Date(t0.getTime() + 60_000) }),
       );
-      clock.current = new Date(t0.getTime() + 60_000 + 3600 * 1000);
+      clock.set(new Date(t0.getTime() + 60_000 + 3600 * 1000));
       expect(await refusalOf(sut.refresh(refreshToken(), { ip: null, userAgent: null }))).toEqual({
         code: 'session_expired_idle',
         reason: 'expired_idle',

@@ -12,8 +12,12 @@ export function wantsCookie(request: FastifyRequest): boolean {
   return String(request.headers['x-token-transport'] ?? '').toLowerCase() === 'cookie';
 }
 
+/**
+ * TLS on our own socket. Deliberately not `request.protocol`: with `trustProxy` set that
+ * would follow a trusted proxy's X-Forwarded-Proto, a change the cookie flags have not had.
+ */
 export function isHttps(request: FastifyRequest, forceSecure: boolean): boolean {
-  return forceSecure || request.protocol === 'https';
+  return forceSecure || (request.raw.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
 }
 
 /**

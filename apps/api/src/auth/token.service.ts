@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { computeDeadlines, PolicySnapshot } from '@sessions/session-policy';
 import { createHash, createSecretKey, KeyObject, randomUUID } from 'node:crypto';
-import type { Role } from '../accounts/roles';
+import type { Role } from '../common/auth/roles';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import type { AccessClaims, RefreshClaims, TokenPair } from './token.types';

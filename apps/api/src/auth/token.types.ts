@@ -1,4 +1,4 @@
-import type { Role } from '../accounts/roles';
+import type { Role } from '../common/auth/roles';
 
 /** Access token claims (JWT, HS256, 5 minutes). */
 export interface AccessClaims {

@@ -1,4 +1,4 @@
-import type { Role } from '../accounts/roles';
+import type { Role } from './auth/roles';
 
 /** The authenticated caller, from a verified access token. */
 export interface AuthUser {

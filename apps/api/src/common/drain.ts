@@ -23,9 +23,18 @@ export class Drain {
     if (this.draining) void reply.header('connection', 'close');
   };
 
+  /**
+   * Readiness red, keep-alive ends with each response, but the server still accepts: a
+   * balancer that polls readiness stops routing here before {@link run} stops listening
+   * (SHUTDOWN_DELAY_SECONDS in main.ts), so no request meets a closed port.
+   */
+  begin(): void {
+    this.draining = true;
+  }
+
   /** Resolves once every connection is closed; `forced` when the bound had to cut some. */
   run(server: Server, boundMs: number): Promise<{ forced: boolean }> {
-    this.draining = true;
+    this.begin();
     return new Promise((resolve) => {
       if (!server.listening) return resolve({ forced: false });
       const timer = setTimeout(() => {

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://x'],
     ['DATABASE_MIGRATION_URL', 'mysql://x'],
+    ['DATABASE_LISTEN_URL', 'mysql://x'],
     ['DATABASE_QUERY_TIMEOUT_MS', '10'],
     ['DATABASE_CONNECT_TIMEOUT_MS', 'soon'],
     ['JWT_ACCESS_SECRET', 'too-short'],
@@ -110,6 +111,25 @@ describe('loadConfig', () => {
     expect(config.policy.idleMinutesDefault).toBe(60);
     expect(config.trustedProxies?.check('10.1.2.3', 'ipv4')).toBe(true);
     expect(config.secureCookies).toBe(true);
+  });
+
+  it('reads blank values as before the move to envalid: unset, except METRICS_ALLOW (nobody)', () => {
+    const config = loadConfig({
+      PORT: '  ',
+      DATABASE_URL: '',
+      EMBEDDED_PG_PORT: '',
+      JWT_ACCESS_SECRET: '',
+      LOG_LEVEL: '',
+      METRICS_ALLOW: '',
+    });
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.embeddedPgPort).toBeUndefined();
+    expect(config.accessTokenSecret).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+    expect(config.metricsAllow.check('127.0.0.1', 'ipv4')).toBe(false);
+    expect(() => loadConfig({ JWT_REFRESH_SECRET: '   ' })).toThrow(/^JWT_REFRESH_SECRET: must be at least 32 bytes/);
+    expect(() => loadConfig({ METRICS_ALLOW: 'localhost' })).toThrow(/^METRICS_ALLOW: 'localhost' is not an IP address or CIDR$/);
   });
 
   describe('OpenID Connect providers', () => {
@@ -192,5 +212,35 @@ describe('loadConfig', () => {
     ])('refuses %p naming %s', (env, variable) => {
       expect(() => loadConfig(env as Record<string, string>)).toThrow(new RegExp(`^${variable}:`));
     });
+  });
+
+  it('REQUIRE_EXPLICIT_CONFIG (the container image) refuses the embedded database and generated secrets (issue 14)', () => {
+    const explicit = {
+      REQUIRE_EXPLICIT_CONFIG: 'true',
+      DATABASE_URL: 'postgresql://api:pw@db/sessions',
+      JWT_ACCESS_SECRET: 'a'.repeat(32),
+      JWT_REFRESH_SECRET: 'b'.repeat(32),
+    };
+    expect(loadConfig(explicit).databaseUrl).toBe(explicit.DATABASE_URL);
+    for (const name of ['DATABASE_URL', 'JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET']) {
+      expect(() => loadConfig({ ...explicit, [name]: '' })).toThrow(new RegExp(`^${name}: is required`));
+    }
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+  });
+
+  it('MIGRATE_ON_START=false leaves migrations to `main.js migrate`, only with an external database (issue 14)', () => {
+    expect(loadConfig({}).migrateOnStart).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://api:pw@db/sessions', MIGRATE_ON_START: 'false' }).migrateOnStart).toBe(false);
+    expect(() => loadConfig({ MIGRATE_ON_START: 'false' })).toThrow(/^MIGRATE_ON_START/);
+  });
+
+  it('DATABASE_LISTEN_URL gives the revocation listener a direct connection (PgBouncer in transaction mode)', () => {
+    expect(loadConfig({}).databaseListenUrl).toBeUndefined();
+    const env = {
+      DATABASE_URL: 'postgresql://api:pw@pgbouncer:6432/sessions',
+      DATABASE_LISTEN_URL: 'postgresql://api:pw@db:5432/sessions',
+    };
+    expect(loadConfig(env).databaseListenUrl).toBe(env.DATABASE_LISTEN_URL);
+    expect(() => loadConfig({ DATABASE_LISTEN_URL: env.DATABASE_LISTEN_URL })).toThrow(/^DATABASE_LISTEN_URL/);
   });
 });

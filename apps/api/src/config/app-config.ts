@@ -1,7 +1,8 @@
 import { BlockList } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { assertValidBounds, PolicyBounds } from '@sessions/session-policy';
-import { parseTrustedProxies } from '../devices/client-ip';
+import { assertValidBounds, PolicyBounds, SYSTEM_POLICY_BOUNDS } from '@sessions/session-policy';
+import { cleanEnv, makeValidator } from 'envalid';
+import { parseTrustedProxies } from '../common/client-ip';
 import { ConfigError } from './config-error';
 import { loadOidcConfig, OidcConfig } from './oidc-config';
 
@@ -69,6 +70,13 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** The schema owner's connection for migrations; unset means DATABASE_URL migrates too. */
   databaseMigrationUrl: string | undefined;
+  /**
+   * The revocation listener's connection (LISTEN holds a session): a direct one when
+   * DATABASE_URL goes through a transaction-mode pooler. Unset means DATABASE_URL.
+   */
+  databaseListenUrl: string | undefined;
+  /** Apply pending migrations at start; off when a separate step (`main.js migrate`, a Kubernetes Job) does it. */
+  migrateOnStart: boolean;
   databaseTimeouts: DatabaseTimeouts;
   dataDir: string;
   embeddedPgPort: number | undefined;
@@ -99,6 +107,8 @@ export interface AppConfig {
   seedDemo: boolean;
   /** How long SIGTERM waits for requests in flight before cutting their connections. */
   shutdownDrainSeconds: number;
+  /** After SIGTERM, how long readiness is red while the replica still accepts, before the drain. */
+  shutdownDelaySeconds: number;
   /** Sign-in with OpenID Connect providers (issue 10); no provider configured → none offered. */
   oidc: OidcConfig;
 }
@@ -107,49 +117,141 @@ export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `'${raw}' is not an integer`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `${value} is outside ${min}..${max}`);
+/** Per-variable ceiling of the policy bounds (minutes; about 19 years). */
+const POLICY_MINUTES_CEILING = 10_000_000;
+
+// envalid validators. A parser throws a plain Error; the reporter turns the first one into a
+// ConfigError, whose message starts with the variable's name. Defaults are not parsed.
+
+/** An integer in min..max; blank means the default. */
+const integer = (fallback: number, min: number, max: number) =>
+  makeValidator<number>((raw) => {
+    const text = raw.trim();
+    if (text === '') return fallback;
+    if (!/^-?\d+$/.test(text)) throw new Error(`'${raw}' is not an integer`);
+    const value = Number(text);
+    if (value < min || value > max) throw new Error(`${value} is outside ${min}..${max}`);
+    return value;
+  })({ default: fallback });
+
+/** An optional integer in min..max (unset or empty: undefined). */
+const optionalInteger = (min: number, max: number) =>
+  makeValidator<number>((raw) => {
+    const value = Number(raw.trim());
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`'${raw}' is not an integer`);
+    if (value < min || value > max) throw new Error(`${value} is outside ${min}..${max}`);
+    return value;
+  })({ default: undefined });
+
+/** One of `values`, case-insensitive; blank means the default. */
+const oneOf = <T extends string>(values: readonly T[], fallback: T) =>
+  makeValidator<T>((raw) => {
+    const value = raw.trim().toLowerCase();
+    if (value === '') return fallback;
+    if (!(values as readonly string[]).includes(value)) throw new Error(`'${raw}' is not one of ${values.join(', ')}`);
+    return value as T;
+  })({ default: fallback });
+
+/** true/false (also 1/0, yes/no, on/off); blank means the default. Also used for the OIDC variables. */
+function parseFlag(raw: string, fallback: boolean): boolean {
+  const value = raw.trim().toLowerCase();
+  if (value === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new Error(`'${raw}' is not a boolean (true/false)`);
+}
+const flag = (fallback: boolean) => makeValidator<boolean>((raw) => parseFlag(raw, fallback))({ default: fallback });
+
+/** An HS256 key: shorter than the hash output weakens the MAC (RFC 7518 §3.2). Unset: generated (runtime-config). */
+const secret = makeValidator<string>((value) => {
+  if (Buffer.byteLength(value) < 32) throw new Error('must be at least 32 bytes long');
   return value;
-}
+});
 
-function optionalInt(env: Env, name: string, min: number, max: number): number | undefined {
-  return env[name] === undefined || env[name] === '' ? undefined : int(env, name, 0, min, max);
-}
+const postgresUrl = makeValidator<string>((url) => {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('must be a postgres:// or postgresql:// URL');
+  return url;
+});
 
-function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `'${env[name]}' is not one of ${values.join(', ')}`);
-  return raw as T;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(name, `'${env[name]}' is not a boolean (true/false)`);
-}
-
-function secret(env: Env, name: string): string | undefined {
-  const value = env[name];
-  if (value === undefined || value === '') return undefined;
-  // HS256 keys shorter than the hash output weaken the MAC (RFC 7518 §3.2).
-  if (Buffer.byteLength(value) < 32) throw new ConfigError(name, 'must be at least 32 bytes long');
-  return value;
-}
-
-function blockList(env: Env, name: string, fallback: string): BlockList {
+/** A comma-separated list of addresses and CIDR ranges (wrapped: envalid refuses a null result). */
+const addressList = makeValidator<{ list: BlockList | null }>((value) => {
   try {
-    return parseTrustedProxies(env[name] ?? fallback) ?? new BlockList();
+    return { list: parseTrustedProxies(value) };
   } catch (error) {
-    throw new ConfigError(name, (error as Error).message);
+    // The parser names TRUSTED_PROXIES; the ConfigError names the variable actually read.
+    throw new Error((error as Error).message.replace(/^TRUSTED_PROXIES: /, ''));
   }
-}
+});
+
+const text = makeValidator<string>((value) => value);
+
+/** Variables where an empty value means unset (their default). */
+const EMPTY_IS_UNSET = [
+  'DATABASE_URL',
+  'DATABASE_MIGRATION_URL',
+  'DATABASE_LISTEN_URL',
+  'DATA_DIR',
+  'EMBEDDED_PG_PORT',
+  'JWT_ACCESS_SECRET',
+  'JWT_REFRESH_SECRET',
+  'LOG_LEVEL',
+  'CONSOLE_DIR',
+] as const;
+
+const bounds = SYSTEM_POLICY_BOUNDS;
+const SPECS = {
+  PORT: integer(3000, 0, 65535),
+  DATABASE_URL: postgresUrl({ default: undefined }),
+  DATABASE_MIGRATION_URL: postgresUrl({ default: undefined }),
+  DATABASE_LISTEN_URL: postgresUrl({ default: undefined }),
+  MIGRATE_ON_START: flag(true),
+  REQUIRE_EXPLICIT_CONFIG: flag(false),
+  DATABASE_CONNECT_TIMEOUT_MS: integer(1000, 100, 60_000),
+  DATABASE_QUERY_TIMEOUT_MS: integer(1000, 100, 600_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(800, 50, 600_000),
+  DATABASE_SLOW_QUERY_TIMEOUT_MS: integer(120_000, 1000, 3_600_000),
+  SESSION_IDLE_MINUTES_DEFAULT: integer(bounds.idleMinutesDefault, 1, POLICY_MINUTES_CEILING),
+  SESSION_IDLE_MINUTES_MIN: integer(bounds.idleMinutesMin, 1, POLICY_MINUTES_CEILING),
+  SESSION_IDLE_MINUTES_MAX: integer(bounds.idleMinutesMax, 1, POLICY_MINUTES_CEILING),
+  SESSION_ABSOLUTE_MINUTES_DEFAULT: integer(bounds.absoluteMinutesDefault, 1, POLICY_MINUTES_CEILING),
+  SESSION_ABSOLUTE_MINUTES_MIN: integer(bounds.absoluteMinutesMin, 1, POLICY_MINUTES_CEILING),
+  SESSION_ABSOLUTE_MINUTES_MAX: integer(bounds.absoluteMinutesMax, 1, POLICY_MINUTES_CEILING),
+  TRUSTED_PROXIES: addressList({ default: { list: null } }),
+  METRICS_ALLOW: addressList({ default: { list: parseTrustedProxies('127.0.0.0/8,::1/128') } }),
+  DATA_DIR: text({ default: './.data' }),
+  EMBEDDED_PG_PORT: optionalInteger(1, 65535),
+  JWT_ACCESS_SECRET: secret({ default: undefined }),
+  JWT_REFRESH_SECRET: secret({ default: undefined }),
+  ACCESS_TOKEN_TTL_SECONDS: integer(300, 30, 3600),
+  REFRESH_REUSE_GRACE_SECONDS: integer(10, 0, 300),
+  SESSION_MAX_PER_USER: integer(50, 1, 10_000),
+  SESSION_SWEEP_INTERVAL_SECONDS: integer(60, 0, 86400),
+  ARGON2_MEMORY_KIB: integer(19456, 1024, 1_048_576),
+  ARGON2_ITERATIONS: integer(2, 1, 10),
+  ARGON2_PARALLELISM: integer(1, 1, 16),
+  ARGON2_CONCURRENCY: integer(availableParallelism(), 1, 256),
+  LOGIN_FAILURE_WINDOW_SECONDS: integer(3600, 1, 86400 * 7),
+  LOGIN_MAX_FAILURES_PER_PAIR: integer(10, 1, 1_000_000),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: integer(100, 1, 1_000_000),
+  LOGIN_EMAIL_FREE_FAILURES: integer(5, 0, 1_000_000),
+  LOGIN_EMAIL_DELAY_BASE_SECONDS: integer(5, 1, 86400),
+  LOGIN_EMAIL_DELAY_MAX_SECONDS: integer(900, 1, 86400),
+  PASSWORD_CHANGE_MAX_FAILURES: integer(5, 1, 1_000_000),
+  PASSWORD_CHANGE_WINDOW_SECONDS: integer(3600, 1, 86400),
+  SIGNUP_MAX_PER_ADDRESS: integer(10, 1, 1_000_000),
+  SIGNUP_WINDOW_SECONDS: integer(3600, 1, 86400),
+  REFRESH_MAX_PER_ADDRESS: integer(1200, 10, 100_000_000),
+  REFRESH_WINDOW_SECONDS: integer(60, 1, 3600),
+  RATE_LIMIT_STORE: oneOf(['postgres', 'memory'] as const, 'postgres'),
+  LOG_LEVEL: text({ default: 'info' }),
+  LOG_REQUESTS: oneOf(['all', 'errors', 'off'] as const, 'all'),
+  LOG_SLOW_REQUEST_MS: integer(1000, 1, 3_600_000),
+  SECURE_COOKIES: flag(false),
+  CONSOLE_DIR: text({ default: undefined }),
+  SEED_DEMO: flag(true),
+  SHUTDOWN_DRAIN_SECONDS: integer(10, 1, 300),
+  SHUTDOWN_DELAY_SECONDS: integer(0, 0, 120),
+};
 
 /** Variables of the old hard per-email lock (issue 8.7); refused so a stale setting is never silently ignored. */
 const REPLACED_VARIABLES: Record<string, string> = {
@@ -158,47 +260,44 @@ const REPLACED_VARIABLES: Record<string, string> = {
   LOGIN_RATE_LIMIT_WINDOW_SECONDS: 'LOGIN_FAILURE_WINDOW_SECONDS',
 };
 
-function rateLimits(env: Env): RateLimitConfig {
-  for (const [name, replacement] of Object.entries(REPLACED_VARIABLES)) {
-    if (env[name] !== undefined) throw new ConfigError(name, `is no longer read (sign-in limits count failures now); use ${replacement}`);
-  }
-  const config: RateLimitConfig = {
-    loginFailureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 3600, 1, 86400 * 7),
-    loginMaxFailuresPerPair: int(env, 'LOGIN_MAX_FAILURES_PER_PAIR', 10, 1, 1_000_000),
-    loginMaxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1_000_000),
-    loginEmailFreeFailures: int(env, 'LOGIN_EMAIL_FREE_FAILURES', 5, 0, 1_000_000),
-    loginEmailDelayBaseSeconds: int(env, 'LOGIN_EMAIL_DELAY_BASE_SECONDS', 5, 1, 86400),
-    loginEmailDelayMaxSeconds: int(env, 'LOGIN_EMAIL_DELAY_MAX_SECONDS', 900, 1, 86400),
-    passwordChangeMaxFailures: int(env, 'PASSWORD_CHANGE_MAX_FAILURES', 5, 1, 1_000_000),
-    passwordChangeWindowSeconds: int(env, 'PASSWORD_CHANGE_WINDOW_SECONDS', 3600, 1, 86400),
-    signupMaxPerAddress: int(env, 'SIGNUP_MAX_PER_ADDRESS', 10, 1, 1_000_000),
-    signupWindowSeconds: int(env, 'SIGNUP_WINDOW_SECONDS', 3600, 1, 86400),
-    refreshMaxPerAddress: int(env, 'REFRESH_MAX_PER_ADDRESS', 1200, 10, 100_000_000),
-    refreshWindowSeconds: int(env, 'REFRESH_WINDOW_SECONDS', 60, 1, 3600),
-    store: oneOf(env, 'RATE_LIMIT_STORE', ['postgres', 'memory'] as const, 'postgres'),
-  };
-  if (config.loginEmailDelayBaseSeconds > config.loginEmailDelayMaxSeconds) {
-    throw new ConfigError('LOGIN_EMAIL_DELAY_BASE_SECONDS', 'must not exceed LOGIN_EMAIL_DELAY_MAX_SECONDS');
-  }
-  return config;
+/** envalid with our error: the first bad variable (in the order of SPECS) as a ConfigError. */
+function validated(env: Env) {
+  const input: Env = {};
+  for (const name of Object.keys(SPECS)) input[name] = env[name];
+  for (const name of EMPTY_IS_UNSET) if (input[name] === '') input[name] = undefined;
+  // A blank optional port means unset (envalid refuses a parser that returns nothing).
+  if (input['EMBEDDED_PG_PORT']?.trim() === '') input['EMBEDDED_PG_PORT'] = undefined;
+  return cleanEnv(input, SPECS, {
+    reporter: ({ errors }) => {
+      const [name, error] = Object.entries(errors)[0] ?? [];
+      if (name !== undefined && error !== undefined) throw new ConfigError(name, error.message);
+    },
+  });
 }
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming the bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const databaseUrl = env['DATABASE_URL'] || undefined;
-  const databaseMigrationUrl = env['DATABASE_MIGRATION_URL'] || undefined;
-  for (const [name, url] of [
-    ['DATABASE_URL', databaseUrl],
-    ['DATABASE_MIGRATION_URL', databaseMigrationUrl],
-  ] as const) {
-    if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(name, 'must be a postgres:// or postgresql:// URL');
+  for (const [name, replacement] of Object.entries(REPLACED_VARIABLES)) {
+    if (env[name] !== undefined) throw new ConfigError(name, `is no longer read (sign-in limits count failures now); use ${replacement}`);
   }
-  if (databaseMigrationUrl && !databaseUrl) throw new ConfigError('DATABASE_MIGRATION_URL', 'needs DATABASE_URL (the API role) too');
+  const v = validated(env);
+  if (v.DATABASE_MIGRATION_URL && !v.DATABASE_URL) throw new ConfigError('DATABASE_MIGRATION_URL', 'needs DATABASE_URL (the API role) too');
+  if (v.DATABASE_LISTEN_URL && !v.DATABASE_URL) throw new ConfigError('DATABASE_LISTEN_URL', 'needs DATABASE_URL too');
+  // The embedded PostgreSQL and generated token secrets are development conveniences: in a
+  // container each replica would get its own throwaway database and its own keys (tokens
+  // refused by every other replica). The image sets REQUIRE_EXPLICIT_CONFIG=true.
+  if (v.REQUIRE_EXPLICIT_CONFIG) {
+    for (const name of ['DATABASE_URL', 'JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET']) {
+      if (!env[name]) throw new ConfigError(name, 'is required (REQUIRE_EXPLICIT_CONFIG=true: no embedded database, no generated secrets)');
+    }
+  }
+  if (!v.MIGRATE_ON_START && !v.DATABASE_URL)
+    throw new ConfigError('MIGRATE_ON_START', 'false needs DATABASE_URL (the embedded database always migrates)');
   const databaseTimeouts: DatabaseTimeouts = {
-    connectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 1000, 100, 60_000),
-    queryMs: int(env, 'DATABASE_QUERY_TIMEOUT_MS', 1000, 100, 600_000),
-    statementMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 800, 50, 600_000),
-    slowMs: int(env, 'DATABASE_SLOW_QUERY_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+    connectMs: v.DATABASE_CONNECT_TIMEOUT_MS,
+    queryMs: v.DATABASE_QUERY_TIMEOUT_MS,
+    statementMs: v.DATABASE_STATEMENT_TIMEOUT_MS,
+    slowMs: v.DATABASE_SLOW_QUERY_TIMEOUT_MS,
   };
   if (databaseTimeouts.statementMs > databaseTimeouts.queryMs) {
     throw new ConfigError('DATABASE_STATEMENT_TIMEOUT_MS', `must not exceed DATABASE_QUERY_TIMEOUT_MS (${databaseTimeouts.queryMs})`);
@@ -207,55 +306,77 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('DATABASE_SLOW_QUERY_TIMEOUT_MS', `must be at least DATABASE_QUERY_TIMEOUT_MS (${databaseTimeouts.queryMs})`);
   }
   const policy: PolicyBounds = {
-    idleMinutesDefault: int(env, 'SESSION_IDLE_MINUTES_DEFAULT', 4320, 1, 10_000_000),
-    idleMinutesMin: int(env, 'SESSION_IDLE_MINUTES_MIN', 15, 1, 10_000_000),
-    idleMinutesMax: int(env, 'SESSION_IDLE_MINUTES_MAX', 43200, 1, 10_000_000),
-    absoluteMinutesDefault: int(env, 'SESSION_ABSOLUTE_MINUTES_DEFAULT', 20160, 1, 10_000_000),
-    absoluteMinutesMin: int(env, 'SESSION_ABSOLUTE_MINUTES_MIN', 60, 1, 10_000_000),
-    absoluteMinutesMax: int(env, 'SESSION_ABSOLUTE_MINUTES_MAX', 129600, 1, 10_000_000),
+    idleMinutesDefault: v.SESSION_IDLE_MINUTES_DEFAULT,
+    idleMinutesMin: v.SESSION_IDLE_MINUTES_MIN,
+    idleMinutesMax: v.SESSION_IDLE_MINUTES_MAX,
+    absoluteMinutesDefault: v.SESSION_ABSOLUTE_MINUTES_DEFAULT,
+    absoluteMinutesMin: v.SESSION_ABSOLUTE_MINUTES_MIN,
+    absoluteMinutesMax: v.SESSION_ABSOLUTE_MINUTES_MAX,
   };
   try {
     assertValidBounds(policy);
   } catch (error) {
     throw new ConfigError('SESSION_*_MINUTES_*', (error as Error).message);
   }
-  let trustedProxies: BlockList | null;
-  try {
-    trustedProxies = parseTrustedProxies(env['TRUSTED_PROXIES']);
-  } catch (error) {
-    throw new ConfigError('TRUSTED_PROXIES', (error as Error).message);
+  const rateLimit: RateLimitConfig = {
+    loginFailureWindowSeconds: v.LOGIN_FAILURE_WINDOW_SECONDS,
+    loginMaxFailuresPerPair: v.LOGIN_MAX_FAILURES_PER_PAIR,
+    loginMaxFailuresPerAddress: v.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    loginEmailFreeFailures: v.LOGIN_EMAIL_FREE_FAILURES,
+    loginEmailDelayBaseSeconds: v.LOGIN_EMAIL_DELAY_BASE_SECONDS,
+    loginEmailDelayMaxSeconds: v.LOGIN_EMAIL_DELAY_MAX_SECONDS,
+    passwordChangeMaxFailures: v.PASSWORD_CHANGE_MAX_FAILURES,
+    passwordChangeWindowSeconds: v.PASSWORD_CHANGE_WINDOW_SECONDS,
+    signupMaxPerAddress: v.SIGNUP_MAX_PER_ADDRESS,
+    signupWindowSeconds: v.SIGNUP_WINDOW_SECONDS,
+    refreshMaxPerAddress: v.REFRESH_MAX_PER_ADDRESS,
+    refreshWindowSeconds: v.REFRESH_WINDOW_SECONDS,
+    store: v.RATE_LIMIT_STORE,
+  };
+  if (rateLimit.loginEmailDelayBaseSeconds > rateLimit.loginEmailDelayMaxSeconds) {
+    throw new ConfigError('LOGIN_EMAIL_DELAY_BASE_SECONDS', 'must not exceed LOGIN_EMAIL_DELAY_MAX_SECONDS');
   }
   return {
-    port: int(env, 'PORT', 3000, 0, 65535),
-    databaseUrl,
-    databaseMigrationUrl,
+    port: v.PORT,
+    databaseUrl: v.DATABASE_URL,
+    databaseMigrationUrl: v.DATABASE_MIGRATION_URL,
+    databaseListenUrl: v.DATABASE_LISTEN_URL,
+    migrateOnStart: v.MIGRATE_ON_START,
     databaseTimeouts,
-    dataDir: env['DATA_DIR'] || './.data',
-    embeddedPgPort: optionalInt(env, 'EMBEDDED_PG_PORT', 1, 65535),
-    trustedProxies,
-    metricsAllow: blockList(env, 'METRICS_ALLOW', '127.0.0.0/8,::1/128'),
-    accessTokenSecret: secret(env, 'JWT_ACCESS_SECRET'),
-    refreshTokenSecret: secret(env, 'JWT_REFRESH_SECRET'),
-    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 3600),
-    refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
-    sessionMaxPerUser: int(env, 'SESSION_MAX_PER_USER', 50, 1, 10_000),
-    sessionSweepIntervalSeconds: int(env, 'SESSION_SWEEP_INTERVAL_SECONDS', 60, 0, 86400),
+    dataDir: v.DATA_DIR,
+    embeddedPgPort: v.EMBEDDED_PG_PORT,
+    trustedProxies: v.TRUSTED_PROXIES.list,
+    // An empty METRICS_ALLOW lets nobody in.
+    metricsAllow: v.METRICS_ALLOW.list ?? new BlockList(),
+    accessTokenSecret: v.JWT_ACCESS_SECRET,
+    refreshTokenSecret: v.JWT_REFRESH_SECRET,
+    accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
+    refreshReuseGraceSeconds: v.REFRESH_REUSE_GRACE_SECONDS,
+    sessionMaxPerUser: v.SESSION_MAX_PER_USER,
+    sessionSweepIntervalSeconds: v.SESSION_SWEEP_INTERVAL_SECONDS,
     policy,
     argon2: {
-      memoryKib: int(env, 'ARGON2_MEMORY_KIB', 19456, 1024, 1_048_576),
-      iterations: int(env, 'ARGON2_ITERATIONS', 2, 1, 10),
-      parallelism: int(env, 'ARGON2_PARALLELISM', 1, 1, 16),
-      concurrency: int(env, 'ARGON2_CONCURRENCY', availableParallelism(), 1, 256),
+      memoryKib: v.ARGON2_MEMORY_KIB,
+      iterations: v.ARGON2_ITERATIONS,
+      parallelism: v.ARGON2_PARALLELISM,
+      concurrency: v.ARGON2_CONCURRENCY,
     },
-    rateLimit: rateLimits(env),
-    logLevel: env['LOG_LEVEL'] || 'info',
-    logRequests: oneOf(env, 'LOG_REQUESTS', ['all', 'errors', 'off'] as const, 'all'),
-    logSlowRequestMs: int(env, 'LOG_SLOW_REQUEST_MS', 1000, 1, 3_600_000),
-    secureCookies: bool(env, 'SECURE_COOKIES', false),
-    consoleDir: env['CONSOLE_DIR'] || undefined,
-    seedDemo: bool(env, 'SEED_DEMO', true),
-    shutdownDrainSeconds: int(env, 'SHUTDOWN_DRAIN_SECONDS', 10, 1, 300),
-    oidc: loadOidcConfig(env, (name, fallback) => bool(env, name, fallback)),
+    rateLimit,
+    logLevel: v.LOG_LEVEL,
+    logRequests: v.LOG_REQUESTS,
+    logSlowRequestMs: v.LOG_SLOW_REQUEST_MS,
+    secureCookies: v.SECURE_COOKIES,
+    consoleDir: v.CONSOLE_DIR,
+    seedDemo: v.SEED_DEMO,
+    shutdownDrainSeconds: v.SHUTDOWN_DRAIN_SECONDS,
+    shutdownDelaySeconds: v.SHUTDOWN_DELAY_SECONDS,
+    oidc: loadOidcConfig(env, (name, fallback) => {
+      try {
+        return parseFlag(env[name] ?? '', fallback);
+      } catch (error) {
+        throw new ConfigError(name, (error as Error).message);
+      }
+    }),
   };
 }
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { PasswordHasher } from '../accounts/password-hasher';
-import type { Role } from '../accounts/roles';
+import type { Role } from '../common/auth/roles';
 import { UserEntity } from '../accounts/user.entity';
 
 export interface DemoUser {

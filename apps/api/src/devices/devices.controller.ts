@@ -9,7 +9,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Auth } from '../auth/auth.decorator';
+import { Auth } from '../common/auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';

@@ -4,15 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { BlockList, isIP } from 'node:net';
 import { dirname, join } from 'node:path';
-import { normalizeIp } from './client-ip';
+import { normalizeIp } from '../common/client-ip';
 
-/** Where a session's address is, as shown in the session (device) item. */
-export interface GeoLocation {
-  city: string | null;
-  region: string | null;
-  /** ISO 3166-1 alpha-2 code, e.g. "US". */
-  country: string;
-}
+import type { GeoLocation } from './geo-location';
 
 interface GeoDatabases {
   ipv4: Reader<Response>;

@@ -1,11 +1,9 @@
-import { Controller, Get, HttpStatus, Inject } from '@nestjs/common';
+import { Controller, Get, HttpStatus } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../config/app-config';
-import type { RuntimeConfig } from '../config/runtime-config';
 import { Drain } from '../common/drain';
 import { ProblemException } from '../common/problem';
 import { ProblemDto } from '../common/problem.dto';
+import { HealthService } from './health.service';
 
 export class HealthDto {
   @ApiProperty({ enum: ['ok'], description: 'Always `ok` on a 200.' }) status!: 'ok';
@@ -28,16 +26,15 @@ export class LiveDto {
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly health: HealthService,
     private readonly drain: Drain,
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   @Get()
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'The database is unreachable (`unavailable`).' })
   async check(): Promise<HealthDto> {
-    await this.databaseUp();
+    await this.health.databaseUp();
     return { status: 'ok', database: 'up', uptime_seconds: Math.round(process.uptime()) };
   }
 
@@ -58,20 +55,5 @@ export class HealthController {
   @ApiOkResponse({ type: LiveDto })
   live(): LiveDto {
     return { status: 'ok', uptime_seconds: Math.round(process.uptime()) };
-  }
-
-  private async databaseUp(): Promise<void> {
-    try {
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        // The pool already bounds both waits (data-source.ts); this only guards against a bug there.
-        new Promise((_, reject) => {
-          const { connectMs, queryMs } = this.config.databaseTimeouts;
-          setTimeout(() => reject(new Error('database check timed out')), connectMs + queryMs).unref();
-        }),
-      ]);
-    } catch {
-      throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'unavailable', 'The database is unreachable.');
-    }
   }
 }

@@ -75,7 +75,9 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   private async listen(): Promise<void> {
     const { connectMs, queryMs } = this.config.databaseTimeouts;
     const client = new Client({
-      connectionString: this.config.databaseUrl,
+      // LISTEN needs a session of its own: behind PgBouncer in transaction mode,
+      // DATABASE_LISTEN_URL points past it, straight at PostgreSQL (docs/scaling.md).
+      connectionString: this.config.databaseListenUrl ?? this.config.databaseUrl,
       application_name: 'sessions-api-listener',
       // A frozen or vanished server must not leave the listener waiting forever: it would
       // miss every revocation without noticing (issue 8, finding 5).

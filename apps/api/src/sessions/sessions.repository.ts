@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Role } from '../accounts/roles';
+import type { Role } from '../common/auth/roles';
 import { prepared, PreparedQueries } from '../database/prepared';
 import { RevokeReason, SessionEntity } from './session.entity';
 

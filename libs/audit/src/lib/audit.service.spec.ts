@@ -48,22 +48,7 @@ describe('AuditService', () => {
     ).rejects.toThrow('insert failed');
   });
 
-  it('lists every action of the contract catalogue exactly once', () => {
-    expect([...AUDIT_ACTIONS].sort()).toEqual(
-      [
-        'account.session_policy_update',
-        'account.sessions_revoked_bulk',
-        'session.revoked',
-        'session.refresh_reuse_detected',
-        'auth.login_succeeded',
-        'auth.login_failed',
-        'auth.password_changed',
-        'member.added',
-        'member.updated',
-        'account.sign_in_policy_update',
-        'identity.linked',
-        'identity.unlinked',
-      ].sort(),
-    );
+  it('lists each action once (the type check in audit-actions.ts makes sure none is missing)', () => {
+    expect(new Set(AUDIT_ACTIONS).size).toBe(AUDIT_ACTIONS.length);
   });
 });

@@ -1,16 +1,10 @@
 import fc from 'fast-check';
 import { effectivePolicyArb, snapshotArb, unixTimeArb } from '../testing/arbitraries';
 import { AUTH_TIME, snapshotWith } from '../testing/builders';
-import { SECONDS_PER_MINUTE, computeDeadlines, snapshotPolicy, tightenSnapshot } from './deadlines';
+import { computeDeadlines, snapshotPolicy, tightenSnapshot } from './deadlines';
 
 const MIN = 60;
 const DAY = 24 * 60 * MIN;
-
-describe('SECONDS_PER_MINUTE', () => {
-  it('is 60', () => {
-    expect(SECONDS_PER_MINUTE).toBe(60);
-  });
-});
 
 describe('snapshotPolicy', () => {
   it('converts minutes to seconds and keeps the sign-in time', () => {

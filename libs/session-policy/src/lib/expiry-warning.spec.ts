@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { snapshotArb } from '../testing/arbitraries';
 import { AUTH_TIME } from '../testing/builders';
 import { computeDeadlines, type SessionDeadlines } from './deadlines';
-import { DEFAULT_SOON_WINDOW_SECONDS, EXPIRY_WARNING_STATES, expiryWarning, type ExpiryWarning } from './expiry-warning';
+import { EXPIRY_WARNING_STATES, expiryWarning, type ExpiryWarning } from './expiry-warning';
 
 const HOUR = 3600;
 const IDLE_FIRST: SessionDeadlines = {
@@ -18,16 +18,6 @@ const EQUAL: SessionDeadlines = {
   idleExpiresAt: AUTH_TIME + HOUR,
   absoluteExpiresAt: AUTH_TIME + HOUR,
 };
-
-describe('EXPIRY_WARNING_STATES', () => {
-  it('are ordered from calm to urgent', () => {
-    expect(EXPIRY_WARNING_STATES).toEqual(['none', 'soon', 'now']);
-  });
-
-  it('default window is five minutes', () => {
-    expect(DEFAULT_SOON_WINDOW_SECONDS).toBe(300);
-  });
-});
 
 describe('expiryWarning', () => {
   const deadline = IDLE_FIRST.idleExpiresAt;

@@ -7,12 +7,6 @@ import { validatePolicy } from './validate';
 
 const NAMED: NamedPolicyPreset[] = ['strict', 'standard'];
 
-describe('POLICY_PRESETS', () => {
-  it('lists the console presets in display order', () => {
-    expect(POLICY_PRESETS).toEqual(['strict', 'standard', 'custom']);
-  });
-});
-
 describe('STANDARD_PRESET', () => {
   it('is 7 days idle / 30 days absolute', () => {
     expect(STANDARD_PRESET).toEqual({

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, ValidateIf } from 'class-validator';
 import { POLICY_PRESETS, PolicyPreset } from '@sessions/session-policy';
-import type { ActiveUser, SecurityPolicyView } from '../account-security.service';
+import type { ActiveUser, SecurityPolicyView } from '../security-policy.view';
 
 /** `undefined` means "absent: leave the override as it is"; `null` clears it, so only other values are checked. */
 const isPresentAndNotNull = (_object: object, value: unknown) => value !== undefined && value !== null;

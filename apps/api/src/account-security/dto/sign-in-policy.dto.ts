@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { ProviderDto } from '../../auth/oidc/oidc.dto';
-import type { SignInPolicyView } from '../sign-in-policy.service';
+import type { SignInPolicyView } from '../sign-in-policy.view';
 
 /** `undefined` means "absent: leave it as it is"; `null` means "any". */
 const isPresentAndNotNull = (_object: object, value: unknown) => value !== undefined && value !== null;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../auth/dto/auth.dto';
-import { ROLES, Role } from '../roles';
+import { ROLES, Role } from '../../common/auth/roles';
 import type { UserEntity } from '../user.entity';
 
 export class MemberDto {

@@ -18,7 +18,7 @@ import {
 import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, AuditAction, AuditResourceType } from '@sessions/audit';
 import { decodeAuditCursor } from '../audit-cursor';
 import type { AuditEventRow } from '../audit-events.repository';
-import type { AuditEventPage } from '../audit-events.service';
+import type { AuditEventPage } from '../audit-event-page';
 
 export const AUDIT_PAGE_DEFAULT = 50;
 export const AUDIT_PAGE_MAX = 200;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { SessionEntity } from '../../sessions/session.entity';
-import type { GeoLocation } from '../geo-ip.service';
+import type { GeoLocation } from '../geo-location';
 import { DEVICE_TYPES, DeviceType, describeUserAgent } from '../user-agent';
 
 /** What the service knows about one of the caller's sessions. */

@@ -1,4 +1,27 @@
-import { normalizeIp, parseTrustedProxies, resolveClientIp } from './client-ip';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { BlockList } from 'node:net';
+import { registerClientInfoHook } from './client-info.hook';
+import { clientIpOf, normalizeIp, parseTrustedProxies, trustProxyOption } from './client-ip';
+
+/** Fastify with our `trustProxy` and client-info hook, as app.factory builds it; answers the resolved address. */
+async function echoApp(proxies: BlockList | null): Promise<FastifyInstance> {
+  const trust = trustProxyOption(proxies);
+  const app = Fastify({ trustProxy: trust });
+  registerClientInfoHook(app, trust);
+  app.get('/', async (request) => ({ ip: (request as unknown as { client: { ip: string | null } }).client.ip }));
+  await app.ready();
+  return app;
+}
+
+async function resolveVia(
+  app: FastifyInstance,
+  remoteAddress: string,
+  forwardedFor: string | string[] | undefined,
+): Promise<string | null> {
+  const headers = forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
+  const response = await app.inject({ method: 'GET', url: '/', remoteAddress, headers });
+  return (response.json() as { ip: string | null }).ip;
+}
 
 describe('normalizeIp', () => {
   it.each<[string | null | undefined, string | null]>([
@@ -68,10 +91,20 @@ describe('parseTrustedProxies', () => {
   });
 });
 
-describe('resolveClientIp', () => {
+describe('client address through trustProxy', () => {
   const proxies = parseTrustedProxies('10.0.0.0/8, 127.0.0.1, fd00::/8');
+  let app: FastifyInstance;
+  let trustNobody: FastifyInstance;
+  beforeAll(async () => {
+    app = await echoApp(proxies);
+    trustNobody = await echoApp(null);
+  });
+  afterAll(async () => {
+    await app.close();
+    await trustNobody.close();
+  });
 
-  it.each<[string, string | undefined, string | string[] | undefined, string | null]>([
+  it.each<[string, string, string | string[] | undefined, string | null]>([
     ['no header: the peer', '198.51.100.20', undefined, '198.51.100.20'],
     ['untrusted peer: the header is ignored', '198.51.100.20', '203.0.113.7', '198.51.100.20'],
     ['trusted peer: the forwarded client', '10.0.0.5', '203.0.113.7', '203.0.113.7'],
@@ -91,20 +124,32 @@ describe('resolveClientIp', () => {
     ['empty hop where the walk stops', '10.0.0.5', '203.0.113.7, ', null],
     ['obfuscated hop (RFC 7239 style)', '10.0.0.5', '_hidden', null],
     ['over-long hop', '10.0.0.5', '1'.repeat(200), null],
-    ['no peer', undefined, '203.0.113.7', null],
+    ['whitespace-only header from a trusted peer', '10.0.0.5', '  ', null],
+    ['empty hop left of the client is not reached', '10.0.0.5', '1.1.1.1,, 203.0.113.7, 10.1.1.1', '203.0.113.7'],
+    ['empty hop reached when every hop is trusted', '10.0.0.5', ', 10.9.9.9', null],
+    ['trusted hop with port', '10.0.0.5', '203.0.113.7, 10.1.1.1:8080', '203.0.113.7'],
     ['invalid peer', 'not-an-ip', '203.0.113.7', null],
-  ])('%s', (_name, remoteAddress, forwardedFor, expected) => {
-    expect(resolveClientIp(remoteAddress, forwardedFor, proxies)).toBe(expected);
+  ])('%s', async (_name, remoteAddress, forwardedFor, expected) => {
+    expect(await resolveVia(app, remoteAddress as string, forwardedFor)).toBe(expected);
   });
 
-  it('ignores the header when no proxy is trusted', () => {
-    expect(resolveClientIp('10.0.0.5', '203.0.113.7', null)).toBe('10.0.0.5');
-    expect(resolveClientIp('::ffff:10.0.0.5', undefined, null)).toBe('10.0.0.5');
+  it('no peer address: unknown', () => {
+    // What Fastify resolves for a socket without an address (inject cannot make one): the walk stops at once.
+    const trust = trustProxyOption(proxies);
+    expect(
+      clientIpOf({ ip: undefined, ips: [undefined as unknown as string], headers: { 'x-forwarded-for': '203.0.113.7' } }, trust),
+    ).toBeNull();
+    expect(clientIpOf({ ip: undefined, headers: {} }, false)).toBeNull();
   });
 
-  it('never returns more than 45 characters', () => {
+  it('ignores the header when no proxy is trusted', async () => {
+    expect(await resolveVia(trustNobody, '10.0.0.5', '203.0.113.7')).toBe('10.0.0.5');
+    expect(await resolveVia(trustNobody, '::ffff:10.0.0.5', undefined)).toBe('10.0.0.5');
+  });
+
+  it('never returns more than 45 characters', async () => {
     const longest = 'ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255';
-    const result = resolveClientIp('10.0.0.5', longest, proxies);
+    const result = await resolveVia(app, '10.0.0.5', longest);
     expect(result).not.toBeNull();
     expect(result?.length).toBeLessThanOrEqual(45);
   });

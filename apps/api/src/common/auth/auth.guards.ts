@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Role } from '../accounts/roles';
-import type { AuthUser } from '../common/auth-user';
-import { ProblemException, unauthenticated } from '../common/problem';
+import type { Role } from './roles';
+import type { AuthUser } from '../auth-user';
+import { ProblemException, unauthenticated } from '../problem';
 
 export const ROLES_KEY = 'sessions:roles';
 

@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOAuth2, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Role } from '../accounts/roles';
-import { ProblemDto } from '../common/problem.dto';
+import type { Role } from './roles';
+import { ProblemDto } from '../problem.dto';
 import { JwtAuthGuard, ROLES_KEY, RolesGuard } from './auth.guards';
 
 /**

@@ -43,44 +43,80 @@ export function normalizeIp(value: string | null | undefined): string | null {
   return canonical.length <= MAX_IP_LENGTH ? canonical : null;
 }
 
+/** Fastify's `trustProxy` option: a hop is trusted when it is an address in TRUSTED_PROXIES. */
+export type TrustProxy = false | ((address: string | undefined, hop: number) => boolean);
+
 /**
- * The address of the client that made the request.
+ * The `trustProxy` option for Fastify from `TRUSTED_PROXIES` (null: trust nobody).
  *
  * `X-Forwarded-For` is only believed when the direct peer is a trusted proxy:
- * anyone else can write whatever they like in it. The chain is then walked
- * right to left (each proxy appends the address it received the request
- * from), skipping trusted hops; the first untrusted address is the client.
- * If every hop is trusted, the left-most one is the best we know. This is the
- * behaviour of Express's `trust proxy` with a list of addresses.
+ * anyone else can write whatever they like in it. Fastify (proxy-addr) walks the
+ * chain right to left (each proxy appends the address it received the request
+ * from), skipping trusted hops; the first untrusted address is the client. If
+ * every hop is trusted, the left-most one is the best we know. Hops are compared
+ * in canonical form, and a port some proxies append ("203.0.113.7:51234",
+ * "[2001:db8::1]:443") is not part of who the client is.
+ */
+export function trustProxyOption(trustedProxies: BlockList | null): TrustProxy {
+  if (trustedProxies === null) {
+    return false;
+  }
+  return (address) => {
+    const ip = normalizeIp(stripPort(address ?? ''));
+    return ip !== null && isTrusted(ip, trustedProxies);
+  };
+}
+
+/** What {@link clientIpOf} reads: Fastify's request with `ip`/`ips` resolved by `trustProxy`. */
+export interface ProxiedRequest {
+  ip: string | undefined;
+  /** Peer first, then the hops Fastify walked; undefined when no proxy is trusted. */
+  ips?: string[];
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * The address of the client that made the request, from what Fastify's
+ * `trustProxy` resolved, in canonical form.
  *
  * Returns null when the address the walk stops at is not a valid IP: a trusted
  * proxy that forwards garbage leaves us not knowing the client, and guessing
  * (the proxy's own address, or a hop further left that anyone can forge)
- * would record a wrong address.
+ * would record a wrong address. proxy-addr skips empty list entries; an empty
+ * entry the walk reaches is garbage from a trusted hop too, so it also yields null.
  */
-export function resolveClientIp(
-  remoteAddress: string | undefined,
-  forwardedFor: string | string[] | undefined,
-  trustedProxies: BlockList | null,
-): string | null {
-  const peer = normalizeIp(remoteAddress);
-  if (peer === null || trustedProxies === null || !isTrusted(peer, trustedProxies)) {
-    return peer;
+export function clientIpOf(request: ProxiedRequest, trust: TrustProxy): string | null {
+  const ips = request.ips;
+  if (trust === false || ips === undefined || ips.length === 0) {
+    return normalizeIp(request.ip);
   }
+  if (reachesEmptyHop(request.headers['x-forwarded-for'], ips, trust)) {
+    return null;
+  }
+  return normalizeIp(stripPort(ips[ips.length - 1] ?? ''));
+}
 
-  const hops = splitForwardedFor(forwardedFor);
-  let client = peer;
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = normalizeIp(stripPort(hops[i]));
-    if (hop === null) {
-      return null;
-    }
-    client = hop;
-    if (!isTrusted(hop, trustedProxies)) {
-      return hop;
-    }
+/** Whether the right-to-left walk that produced `ips` passed an empty `X-Forwarded-For` entry. */
+function reachesEmptyHop(header: string | string[] | undefined, ips: string[], trust: (address: string, hop: number) => boolean): boolean {
+  const joined = Array.isArray(header) ? header.join(',') : header;
+  if (joined === undefined || joined === '' || !trust(ips[0], 0)) {
+    return false;
   }
-  return client;
+  const entries = joined.split(',');
+  const stop = ips[ips.length - 1];
+  // Walked everything when the last address Fastify kept is itself trusted.
+  const walkedAll = trust(stop, ips.length - 1);
+  let visited = 0;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    if (!walkedAll && visited === ips.length - 1) {
+      return false;
+    }
+    if (entries[i].trim() === '') {
+      return true;
+    }
+    visited++;
+  }
+  return false;
 }
 
 /**
@@ -139,15 +175,6 @@ function addTrustedEntry(list: BlockList, entry: string): boolean {
 
 function isTrusted(address: string, trustedProxies: BlockList): boolean {
   return trustedProxies.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
-}
-
-function splitForwardedFor(forwardedFor: string | string[] | undefined): string[] {
-  if (forwardedFor === undefined) {
-    return [];
-  }
-  // Repeated headers arrive in order; together they form one list.
-  const joined = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
-  return joined === '' ? [] : joined.split(',');
 }
 
 /**
