@@ -1,3 +1,5 @@
+// First: sizes libuv's thread pool (argon2) before any import can start it.
+import './thread-pool';
 import 'reflect-metadata';
 import { join } from 'node:path';
 import pino from 'pino';

@@ -24,8 +24,14 @@ import type { RuntimeConfig } from '../config/runtime-config';
 import { Auth, RequiresRecentAuth } from '../common/auth/auth.decorator';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, LoginFormDto, LoginJsonDto, MeDto, RefreshDto, SignupDto, TokenResponseDto } from './dto/auth.dto';
+import { RefreshBodyPipe } from './dto/refresh-body.pipe';
 import { RefreshService } from './refresh.service';
 import { clearRefreshCookie, presentedRefreshToken, sendTokens } from './token-transport';
+
+/** The refresh body as RefreshBodyPipe returns it (an interface, so no class metadata reaches the global pipe). */
+interface RefreshBody {
+  refresh_token?: string;
+}
 
 const COOKIE_HEADER = {
   name: 'X-Token-Transport',
@@ -123,8 +129,10 @@ export class AuthController {
     type: ProblemDto,
     description: 'Too many refresh requests from this address; invalid tokens count ten times (`rate_limited`; `Retry-After` in seconds).',
   })
+  @ApiBody({ type: RefreshDto })
   async refresh(
-    @Body() dto: RefreshDto,
+    // Not typed RefreshDto: the global pipe only checks the strings; RefreshBodyPipe validates.
+    @Body(RefreshBodyPipe) dto: RefreshBody,
     @Client() client: ClientInfo,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

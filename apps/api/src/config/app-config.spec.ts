@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -11,7 +12,8 @@ describe('loadConfig', () => {
     expect(config.refreshReuseGraceSeconds).toBe(10);
     expect(config.sessionMaxPerUser).toBe(50);
     expect(config.accessTokenTtlSeconds).toBe(300);
-    expect(config.argon2).toEqual({ memoryKib: 19456, iterations: 2, parallelism: 1 });
+    expect(config.argon2).toEqual({ memoryKib: 19456, iterations: 2, parallelism: 1, concurrency: availableParallelism() });
+    expect(loadConfig({ ARGON2_CONCURRENCY: '3' }).argon2.concurrency).toBe(3);
     expect(config.policy).toEqual({
       idleMinutesDefault: 4320,
       idleMinutesMin: 15,

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../common/auth/roles';
 import { prepared, PreparedQueries } from '../database/prepared';
-import { RefreshTokenEntity } from './refresh-token.entity';
 import { RevokeReason, SessionEntity } from './session.entity';
 
 export interface NewSession {
@@ -258,29 +257,31 @@ export class SessionsRepository {
     private readonly prepared: PreparedQueries,
   ) {}
 
-  async create(manager: EntityManager, session: NewSession): Promise<SessionEntity> {
-    const row = manager.create(SessionEntity, {
-      accountId: session.accountId,
-      userId: session.userId,
-      authTime: session.authTime,
-      idleMaxSeconds: session.idleMaxSeconds,
-      absMaxSeconds: session.absMaxSeconds,
-      userAgent: session.userAgent,
-      ip: session.ip,
-      createdAt: session.authTime,
-      lastUsedAt: session.authTime,
-      revokedAt: null,
-      revokeReason: null,
-    });
-    await manager.insert(SessionEntity, row);
-    await manager.insert(RefreshTokenEntity, {
-      sessionId: row.id,
-      accountId: session.accountId,
-      jtiHash: session.jtiHash,
-      issuedAt: session.authTime,
-      usedAt: null,
-    });
-    return row;
+  /**
+   * A new session with its first refresh token, in one statement (one round trip inside the
+   * sign-in's transaction instead of two ORM inserts). Returns the session's id.
+   */
+  async create(manager: EntityManager, session: NewSession): Promise<{ id: string }> {
+    const rows: { id: string }[] = await manager.query(
+      `WITH s AS (
+         INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, user_agent, ip, created_at, last_used_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $3)
+         RETURNING id)
+       INSERT INTO refresh_tokens (session_id, account_id, jti_hash, issued_at)
+       SELECT s.id, $1, $8, $3 FROM s
+       RETURNING session_id AS id`,
+      [
+        session.accountId,
+        session.userId,
+        session.authTime,
+        session.idleMaxSeconds,
+        session.absMaxSeconds,
+        session.userAgent,
+        session.ip,
+        session.jtiHash,
+      ],
+    );
+    return { id: rows[0].id };
   }
 
   async rotate(params: RotateParams): Promise<RotateResult | null> {
