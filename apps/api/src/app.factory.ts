@@ -1,5 +1,4 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -9,6 +8,7 @@ import { AppModule, AppOptions } from './app.module';
 import { registerClientInfoHook } from './common/client-info.hook';
 import { trustProxyOption } from './common/client-ip';
 import { registerContentTypeHook } from './common/content-type.hook';
+import { registerSecurityHeaders } from './common/security-headers';
 import { Drain } from './common/drain';
 import { clientErrorHandler, frameworkErrorHandler } from './common/early-errors';
 import { useSafeJsonParser } from './common/json-body';
@@ -67,7 +67,8 @@ export async function createApp(config: RuntimeConfig, options: AppOptions = {})
   const drain = app.get(Drain);
   drains.set(app, drain);
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
+  // helmet's headers, computed once (common/security-headers.ts).
+  await registerSecurityHeaders(fastify, {
     // Scripts: same-origin files only. The console is built without inline scripts or
     // handlers (inlineCritical off) and Swagger UI loads swagger-ui-init.js as a file;
     // console-e2e csp.spec.ts checks both in Chromium. Styles stay inline-capable

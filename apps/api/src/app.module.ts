@@ -1,7 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import type { IncomingMessage } from 'node:http';
+import { startTime } from 'pino-http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AccountSecurityModule } from './account-security/account-security.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditEventsModule } from './audit/audit-events.module';
@@ -17,6 +18,7 @@ import { HealthService } from './health/health.service';
 import { IdentitiesModule } from './identities/identities.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { StepUpModule } from './common/auth/step-up.module';
 
 /**
  * The request URL as logged: an OIDC callback's query (authorization code, state) is
@@ -29,6 +31,21 @@ export function loggableUrl(url: string): string {
 
 /** Probes and scrapes: asked every few seconds, logged never. */
 const QUIET_URLS = new Set(['/api/health', '/api/health/ready', '/api/health/live', '/api/metrics']);
+
+/**
+ * LOG_REQUESTS: which finished requests get their `request completed` line. Writing it
+ * (serialise, redact, write to stdout) is per-request work on the event loop; `errors`
+ * keeps what operations act on — answers of 400 and above, and requests slower than
+ * LOG_SLOW_REQUEST_MS — and drops the lines of the hot paths' successes.
+ */
+export function requestLogLevel(config: Pick<RuntimeConfig, 'logRequests' | 'logSlowRequestMs'>) {
+  return (_request: IncomingMessage, response: ServerResponse, error?: Error): 'info' | 'silent' => {
+    if (config.logRequests === 'all') return 'info';
+    if (config.logRequests === 'off') return 'silent';
+    const started = (response as ServerResponse & { [startTime]?: number })[startTime] ?? Date.now();
+    return error || response.statusCode >= 400 || Date.now() - started >= config.logSlowRequestMs ? 'info' : 'silent';
+  };
+}
 
 export interface AppOptions {
   clock?: Clock;
@@ -44,6 +61,9 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config, options.clock),
         LoggerModule.forRoot({
+          // nestjs-pino's default route ('*') makes Nest 12 print two raw JSON warnings
+          // (LegacyRouteConverter) above the terminal banner; '{*path}' is the same routes.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: [
             {
               level: config.logLevel,
@@ -66,7 +86,9 @@ export class AppModule {
                 req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
-              autoLogging: { ignore: (request: IncomingMessage) => QUIET_URLS.has(request.url ?? '') },
+              autoLogging:
+                config.logRequests === 'off' ? false : { ignore: (request: IncomingMessage) => QUIET_URLS.has(request.url ?? '') },
+              customLogLevel: requestLogLevel(config),
             },
             options.logStream ?? process.stdout,
           ],
@@ -74,6 +96,7 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         SessionsModule,
+        StepUpModule,
         AccountsModule,
         AuthModule,
         AccountSecurityModule,

@@ -1,3 +1,5 @@
+// First: sizes libuv's thread pool (argon2) before any import can start it.
+import './thread-pool';
 import 'reflect-metadata';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -16,7 +18,7 @@ const DATABASE_NAME = 'sessions';
 /**
  * `node main.js migrate`: apply pending migrations as DATABASE_MIGRATION_URL's role, grant
  * DATABASE_URL's role its privileges, exit. The Kubernetes migration Job runs this once per
- * rollout, and the replicas start with MIGRATE_ON_START=false (docs/adr/0007).
+ * rollout, and the replicas start with MIGRATE_ON_START=false (docs/adr/0016).
  */
 async function migrateOnly(): Promise<void> {
   // The token secrets are none of the migration's business (the image requires them to serve).

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
+import { registerSwaggerAuthAssets, SWAGGER_AUTH_SCRIPT_PATH, SWAGGER_AUTH_STYLE_PATH, swaggerAuthOptions } from './swagger-auth';
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -28,7 +30,15 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } } }, 'oauth2')
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        description:
+          'Sign in with your email as username. In Swagger UI the refresh token stays in an HttpOnly cookie and the page renews the access token when it expires.',
+        flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } },
+      },
+      'oauth2',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: operationId });
   // Sorted so the committed openapi.json only changes when the API does.
@@ -36,9 +46,13 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 export function setupSwagger(app: INestApplication): void {
+  registerSwaggerAuthAssets(app.getHttpAdapter().getInstance() as FastifyInstance);
   SwaggerModule.setup('api/docs', app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
-    swaggerOptions: { persistAuthorization: true },
+    // The authorization (access token only: see swagger-auth.ts) survives a reload.
+    swaggerOptions: { persistAuthorization: true, ...swaggerAuthOptions },
+    customJs: SWAGGER_AUTH_SCRIPT_PATH,
+    customCssUrl: SWAGGER_AUTH_STYLE_PATH,
     customSiteTitle: 'Sessions API',
   });
 }

@@ -72,6 +72,13 @@ const MATRIX: Record<string, Row> = {
   'PATCH /api/accounts/me/security': { expect: ownerOnly(200), call: () => ({ body: { idle_minutes: 60 } }) },
   'POST /api/accounts/me/security/revoke-sessions': { expect: ownerOnly(200), call: () => ({ body: { scope: 'others' } }) },
   'GET /api/accounts/me/security/sign-in': { expect: ownerOnly(200) },
+  // Admins read the role overrides (they see the policy their own sessions get); only owners change them.
+  'GET /api/accounts/me/security/role-policies': { expect: { ...ownerOnly(200), admin: 200 } },
+  'PUT /api/accounts/me/security/role-policies/{role}': {
+    expect: ownerOnly(200),
+    call: () => ({ body: { idle_minutes: 30, absolute_minutes: 720 } }),
+  },
+  'DELETE /api/accounts/me/security/role-policies/{role}': { expect: ownerOnly(200) },
   'PATCH /api/accounts/me/security/sign-in': {
     expect: ownerOnly(200),
     call: () => ({ body: { allowed_email_domains: ['example.test'] } }),
@@ -99,6 +106,11 @@ const MATRIX: Record<string, Row> = {
     call: (_t, _w, caller) => ({
       body: { current_password: caller?.password ?? 'not-signed-in', new_password: `new-password-${unique()}` },
     }),
+  },
+  // Every caller steps up their own session; other_owner learns nothing of account A (timestamps only).
+  'POST /api/auth/reauthenticate': {
+    expect: signedIn(200),
+    call: (_t, _w, caller) => ({ body: { password: caller?.password ?? 'not-signed-in' } }),
   },
   'POST /api/auth/refresh': {
     expect: all(200),
@@ -158,6 +170,7 @@ describe('authorization matrix (every operation of openapi.json × every kind of
         id: operation.path.includes('/members/') ? world.target.id : world.target.sessionId,
         sessionId: world.target.sessionId,
         provider: 'google',
+        role: 'admin',
       });
       const url = row.query ? `${path}?${row.query}` : path;
       const accountAIds = [
@@ -184,5 +197,18 @@ describe('authorization matrix (every operation of openapi.json × every kind of
       }
       expect(got).toEqual(row.expect);
     });
+  });
+
+  // Last: it moves the shared clock. Every caller above is freshly signed in, so the step-up
+  // check (ADR 0018) lets them through; a stale one is refused whatever their role allows.
+  it('refuses an owner who authenticated longer ago than the step-up window (reauthentication_required)', async () => {
+    const owner = await signupOwner(t);
+    t.clock.advance(t.config.stepUpMaxAgeSeconds + 60);
+    const tokens = (await t.post('/api/auth/refresh', { refresh_token: owner.tokens.refresh_token })).body;
+    const response = await t.patch('/api/accounts/me/security', { idle_minutes: 60 }, { token: tokens.access_token });
+    expect(response.status).toBe(403);
+    expect(response.body).toMatchObject({ code: 'reauthentication_required', max_age_seconds: t.config.stepUpMaxAgeSeconds });
+    // Reading stays open: only the sensitive operations ask.
+    expect((await t.get('/api/accounts/me/security', { token: tokens.access_token })).status).toBe(200);
   });
 });

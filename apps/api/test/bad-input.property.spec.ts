@@ -20,8 +20,8 @@ const TOTAL_RUNS = Number(process.env['FUZZ_RUNS'] ?? 360);
 const SOCKET_RUNS = Math.max(30, Math.round(TOTAL_RUNS / 20));
 const SEED = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : undefined;
 
-/** Rows a refused request may add: a failed sign-in is itself recorded (that is the audit log's job). */
-const AUDIT_ROWS_OF_REFUSALS = ['auth.login_failed'];
+/** Rows a refused request may add: a failed sign-in or step-up is itself recorded (that is the audit log's job). */
+const AUDIT_ROWS_OF_REFUSALS = ['auth.login_failed', 'auth.reauthentication_failed'];
 /** Counters of rate limiters, if one keeps them in PostgreSQL: a refusal is what they count. */
 const COUNTER_TABLE = /rate_?limit|limiter/i;
 

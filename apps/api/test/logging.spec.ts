@@ -65,3 +65,50 @@ describe('structured logs', () => {
     for (const token of [tokens.refresh_token, rotated.body.refresh_token]) expect(all).not.toContain(token.split('.')[2]);
   });
 });
+
+describe('LOG_REQUESTS (issue 11)', () => {
+  const started = async (env: Record<string, string>) => {
+    const lines: string[] = [];
+    const t = await createTestApp({ LOG_LEVEL: 'info', ...env }, { logStream: { write: (line: string) => void lines.push(line) } });
+    const completed = () =>
+      lines
+        .map((line) => JSON.parse(line) as Record<string, any>)
+        .filter((entry) => entry['msg'] === 'request completed' || entry['msg'] === 'request errored')
+        .map((entry) => `${entry['req']?.url} ${entry['res']?.statusCode}`);
+    return { t, completed };
+  };
+
+  it('errors: logs answers of 400 and above, not the successes of the hot paths', async () => {
+    const { t, completed } = await started({ LOG_REQUESTS: 'errors' });
+    try {
+      const owner = await signupOwner(t);
+      const tokens = await login(t, owner.email, owner.password);
+      await refresh(t, tokens.refresh_token);
+      await t.get('/api/auth/me', { token: tokens.access_token });
+      await t.post('/api/auth/refresh', { refresh_token: 'not-a-token' });
+      await t.get('/api/auth/me');
+      expect(completed()).toEqual(['/api/auth/refresh 401', '/api/auth/me 401']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('errors: logs a success slower than LOG_SLOW_REQUEST_MS; off: logs no request line', async () => {
+    const slow = await started({ LOG_REQUESTS: 'errors', LOG_SLOW_REQUEST_MS: '1' });
+    try {
+      // A sign-up hashes with argon2: comfortably longer than 1 ms.
+      await signupOwner(slow.t);
+      expect(slow.completed()).toEqual(['/api/auth/signup 201']);
+    } finally {
+      await slow.t.close();
+    }
+    const off = await started({ LOG_REQUESTS: 'off' });
+    try {
+      await signupOwner(off.t);
+      await off.t.get('/api/auth/me');
+      expect(off.completed()).toEqual([]);
+    } finally {
+      await off.t.close();
+    }
+  });
+});

@@ -87,17 +87,29 @@ test.describe('accessibility (axe-core: nothing serious or moderate)', () => {
 
   test('every page of the signed-in console, light and dark', async ({ page }) => {
     await signIn(page);
-    const pages: [string, string][] = [
-      ['/devices', 'Devices'],
-      ['/security', 'Session policy'],
-      ['/audit', 'Audit log'],
+    // The members page in the owner's view, with the demo account's people in it.
+    const owner = demoUser('owner');
+    const pages: [string, string, (page: Page) => Promise<void>][] = [
+      ['/devices', 'Devices', async () => undefined],
+      ['/security', 'Session policy', async () => undefined],
+      ['/audit', 'Audit log', async () => undefined],
+      [
+        '/members',
+        'Members',
+        async (p) => {
+          await expect(p.getByRole('button', { name: 'Add member' })).toBeVisible();
+          await expect(p.getByRole('table', { name: 'Members' }).getByRole('row')).not.toHaveCount(0);
+          await expect(p.getByRole('button', { name: `More actions for ${owner.name}` })).toBeVisible();
+        },
+      ],
     ];
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const [path, link] of pages) {
+      for (const [path, link, ready] of pages) {
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
         await expect(page).toHaveURL(new RegExp(`${path}$`));
         await page.waitForLoadState('networkidle');
+        await ready(page);
         expect(await axeProblems(page), `${path} (${scheme})`).toEqual([]);
       }
     }

@@ -48,7 +48,8 @@ test.describe('signing in', () => {
     await expect(page).toHaveURL(/\/login/);
   });
 
-  test('an engineer sees neither the policy nor the audit log and is sent back from /security', async ({ page }) => {
+  test('an engineer sees neither the policy nor the audit log; /security shows only their own sign-in identities', async ({ page }) => {
+    test.slow(); // a sign-in and four pages on a shared two-core machine
     const engineer = demoUser('engineer');
     await signInThroughUi(page, engineer.email, engineer.password);
     const nav = page.getByRole('navigation', { name: 'Main' });
@@ -57,8 +58,11 @@ test.describe('signing in', () => {
     await expect(nav.getByRole('link', { name: 'Audit log' })).toHaveCount(0);
     await expect(page.getByText('Engineer', { exact: true })).toBeVisible();
 
-    await page.goto('/security');
-    await expect(page).toHaveURL(/\/devices$/);
+    await nav.getByRole('link', { name: 'Sign-in' }).click();
+    await expect(page).toHaveURL(/\/security$/);
+    await expect(page.getByRole('heading', { name: 'Your sign-in identities' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Session length' })).toHaveCount(0);
+    await expect(page.getByRole('heading', { name: 'Sign-in methods' })).toHaveCount(0);
     await page.goto('/audit');
     await expect(page).toHaveURL(/\/devices$/);
     await screenshot(page, '03-devices-engineer');

@@ -14,7 +14,7 @@ export { ApiConfiguration, provideApiConfiguration } from './generated/api-confi
 export type { StrictHttpResponse } from './generated/strict-http-response';
 
 // Operations, by tag.
-export { authLoginJson, authLogout, authMe, authRefresh, authSignup } from './generated/functions';
+export { authLoginJson, authLogout, authMe, authRefresh, authSignup, stepUpReauthenticate } from './generated/functions';
 export { devicesList, devicesRevoke, devicesRevokeOthers } from './generated/functions';
 export { accountSecurityGet, accountSecurityRevokeSessions, accountSecurityUpdate } from './generated/functions';
 export { auditEventsList, type AuditEventsList$Params } from './generated/functions';
@@ -22,6 +22,7 @@ export { auditEventsExportEvents$Csv, auditEventsExportEvents$XNdjson } from './
 export { membersAdd, membersList, membersUpdate } from './generated/functions';
 export { oidcAuthorize, oidcProviders, identitiesList, identitiesUnlink, signInPolicyGet, signInPolicyUpdate } from './generated/functions';
 export { memberSessionsList, memberSessionsRevokeAll, memberSessionsRevokeOne } from './generated/functions';
+export { rolePoliciesList, rolePoliciesPut, rolePoliciesRemove } from './generated/functions';
 
 // Models and vocabularies (each enum also comes as an array of its values).
 export type {
@@ -42,10 +43,12 @@ export type {
   PolicyPreset,
   ProviderDto,
   ProblemDto,
+  PutRolePolicyDto,
   RevokeScope,
   RevokeSessionsDto,
   RevokedCountDto,
   Role,
+  RolePolicyDto,
   SecurityPolicyDto,
   SessionDto,
   SignInPolicyDto,

@@ -20,3 +20,5 @@ export {
   type ExpiryWarning,
   type ExpiryWarningResult,
 } from './lib/expiry-warning';
+export { tightenForRole, validateRoleOverride, type RoleOverride } from './lib/role-policy';
+export { effectiveSessionCap, validateSessionCap } from './lib/session-cap';

@@ -328,5 +328,7 @@ npm run bench -- --duration 10 --warmup 2 --pool 20
 
 pgbench comes with Debian's \`postgresql-client\` (\`apt-get install -y postgresql-client\`);
 without it the pgbench column is skipped with a note, not an error.
+
+Sign-in against the argon2 rate and the per-request costs (helmet, refresh body, request log), measured in isolation: [sign-in-costs.md](sign-in-costs.md).
 `;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { Auth } from '../common/auth/auth.decorator';
+import { Auth, RequiresRecentAuth } from '../common/auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';
@@ -23,6 +23,7 @@ export class AccountSecurityController {
 
   @Patch()
   @Auth({ roles: ['owner'] })
+  @RequiresRecentAuth()
   @ApiOperation({
     summary: "Change the account's session policy",
     description:
@@ -44,6 +45,7 @@ export class AccountSecurityController {
   @Post('revoke-sessions')
   @HttpCode(HttpStatus.OK)
   @Auth({ roles: ['owner'] })
+  @RequiresRecentAuth()
   @ApiOperation({
     summary: 'Sign out everyone (`all`) or everyone except me (`others`)',
     description:

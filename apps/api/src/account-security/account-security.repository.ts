@@ -42,6 +42,10 @@ export class AccountSecurityRepository {
     );
   }
 
+  async updateSessionCap(manager: EntityManager, accountId: string, cap: number | null): Promise<void> {
+    await manager.update(AccountEntity, { id: accountId }, { maxSessionsPerUser: cap });
+  }
+
   async findActiveUsers(accountId: string, now: Date): Promise<ActiveUserRow[]> {
     const rows: { user_id: string; name: string; email: string; last_login_at: Date | null; session_count: number }[] =
       await this.dataSource.query(ACTIVE_USERS_SQL, [accountId, now]);

@@ -2,12 +2,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import type { AuditContext } from '@sessions/audit';
 import { AuditPolicyValues, AuditService } from '@sessions/audit';
-import { applyPolicyPatch, detectPreset, EffectivePolicy, PolicyOverrides, resolvePolicy, validatePolicy } from '@sessions/session-policy';
+import {
+  applyPolicyPatch,
+  detectPreset,
+  effectiveSessionCap,
+  EffectivePolicy,
+  PolicyOverrides,
+  resolvePolicy,
+  validatePolicy,
+  validateSessionCap,
+} from '@sessions/session-policy';
+import type { EntityManager } from 'typeorm';
+import type { AfterCommit } from '../database/transactions';
 import { overridesOf } from '../accounts/account-policy.service';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
-import { notFound, validationFailed } from '../common/problem';
+import { FieldError, notFound, validationFailed } from '../common/problem';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Transactions } from '../database/transactions';
@@ -37,42 +48,92 @@ export class AccountSecurityService {
   async getPolicy(caller: AuthUser): Promise<SecurityPolicyView> {
     const account = await this.accounts.findAccount(caller.accountId);
     if (!account) throw notFound('No such account.');
-    return this.view(caller.accountId, overridesOf(account));
+    return this.view(caller.accountId, overridesOf(account), account.maxSessionsPerUser);
   }
 
   /**
    * Applies PATCH semantics to the stored overrides and validates the result against
-   * the configured bounds (per field, then effective idle ≤ effective absolute). The
-   * account row is locked first so the check sees the values it is saved over.
+   * the configured bounds (per field, then effective idle ≤ effective absolute) and the
+   * session cap against the system cap. The account row is locked first so the check
+   * sees the values it is saved over, and so sign-ins reading the old cap finish first
+   * (they key-share the row).
    *
    * A PATCH that changes nothing (e.g. `{}`) is answered 200 but writes neither the
    * row nor an audit event: the audit log records changes, not page saves.
    */
   async updatePolicy(caller: AuthUser, dto: UpdateSecurityPolicyDto, client: ClientInfo): Promise<SecurityPolicyView> {
-    const overrides = await this.transactions.run(async (manager) => {
+    const saved = await this.transactions.run(async (manager, afterCommit) => {
       const account = await this.accounts.lockAccount(manager, caller.accountId);
       if (!account) throw notFound('No such account.');
       const old = overridesOf(account);
       const next = applyPolicyPatch(old, { idleMinutes: dto.idle_minutes, absoluteMinutes: dto.absolute_minutes });
-      const violations = validatePolicy(next, this.config.policy);
+      const violations: FieldError[] = validatePolicy(next, this.config.policy);
+      const capViolation = validateSessionCap(dto.max_sessions_per_user, this.config.sessionMaxPerUser);
+      if (capViolation) violations.push({ field: 'max_sessions_per_user', message: capViolation });
       if (violations.length > 0) throw validationFailed(violations, 'The session policy is outside the allowed bounds.');
-      if (next.idleMinutes === old.idleMinutes && next.absoluteMinutes === old.absoluteMinutes) return next;
+      const cap = dto.max_sessions_per_user === undefined ? account.maxSessionsPerUser : dto.max_sessions_per_user;
 
-      await this.repository.updatePolicy(manager, caller.accountId, next);
-      await this.audit.record(manager, this.context(caller, client), {
-        action: 'account.session_policy_update',
-        resourceType: 'account',
-        resourceId: caller.accountId,
-        details: {
-          old: auditValues(old),
-          new: auditValues(next),
-          effective_old: auditValues(resolvePolicy(old, this.config.policy)),
-          effective_new: auditValues(resolvePolicy(next, this.config.policy)),
-        },
-      });
-      return next;
+      if (next.idleMinutes !== old.idleMinutes || next.absoluteMinutes !== old.absoluteMinutes) {
+        await this.repository.updatePolicy(manager, caller.accountId, next);
+        await this.audit.record(manager, this.context(caller, client), {
+          action: 'account.session_policy_update',
+          resourceType: 'account',
+          resourceId: caller.accountId,
+          details: {
+            old: auditValues(old),
+            new: auditValues(next),
+            effective_old: auditValues(resolvePolicy(old, this.config.policy)),
+            effective_new: auditValues(resolvePolicy(next, this.config.policy)),
+          },
+        });
+      }
+      if (cap !== account.maxSessionsPerUser)
+        await this.updateSessionCap(manager, afterCommit, caller, client, account.maxSessionsPerUser, cap);
+      return { overrides: next, cap };
     });
-    return this.view(caller.accountId, overrides);
+    return this.view(caller.accountId, saved.overrides, saved.cap);
+  }
+
+  /**
+   * A lower cap applies at once (ADR 0019): every user's least recently used live
+   * sessions beyond it end with `session_limit`, each audited like a sign-in beyond the
+   * cap (`session.revoked`, here `by: owner`), then the change itself with how many ended.
+   */
+  private async updateSessionCap(
+    manager: EntityManager,
+    afterCommit: AfterCommit,
+    caller: AuthUser,
+    client: ClientInfo,
+    old: number | null,
+    cap: number | null,
+  ): Promise<void> {
+    const system = this.config.sessionMaxPerUser;
+    await this.repository.updateSessionCap(manager, caller.accountId, cap);
+    const ended = await this.sessions.endBeyondAccountCap(manager, afterCommit, caller.accountId, effectiveSessionCap(cap, system));
+    const context = this.context(caller, client);
+    // One statement however many end: lowering the cap may end thousands across the account.
+    await this.audit.recordMany(
+      manager,
+      context,
+      ended.map((session) => ({
+        action: 'session.revoked' as const,
+        resourceType: 'session' as const,
+        resourceId: session.id,
+        details: { session_id: session.id, by: 'owner' as const, reason: 'session_limit' as const, user_id: session.userId },
+      })),
+    );
+    await this.audit.record(manager, context, {
+      action: 'account.session_cap_update',
+      resourceType: 'account',
+      resourceId: caller.accountId,
+      details: {
+        old,
+        new: cap,
+        effective_old: effectiveSessionCap(old, system),
+        effective_new: effectiveSessionCap(cap, system),
+        ended_sessions: ended.length,
+      },
+    });
   }
 
   /**
@@ -104,9 +165,11 @@ export class AccountSecurityService {
     );
   }
 
-  private async view(accountId: string, overrides: PolicyOverrides): Promise<SecurityPolicyView> {
+  private async view(accountId: string, overrides: PolicyOverrides, cap: number | null): Promise<SecurityPolicyView> {
+    const system = this.config.sessionMaxPerUser;
     return {
       overrides,
+      sessionCap: { account: cap, effective: effectiveSessionCap(cap, system), system },
       effective: resolvePolicy(overrides, this.config.policy),
       bounds: this.config.policy,
       preset: detectPreset(overrides),

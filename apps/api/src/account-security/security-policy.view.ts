@@ -11,5 +11,6 @@ export interface SecurityPolicyView {
   effective: EffectivePolicy;
   bounds: PolicyBounds;
   preset: PolicyPreset;
+  sessionCap: { account: number | null; effective: number; system: number };
   activeUsers: ActiveUser[];
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { Auth } from '../common/auth/auth.decorator';
+import { Auth, RequiresRecentAuth } from '../common/auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';
@@ -22,6 +22,7 @@ export class SignInPolicyController {
 
   @Patch()
   @Auth({ roles: ['owner'] })
+  @RequiresRecentAuth()
   @ApiOperation({
     summary: "Change the account's sign-in policy",
     description:

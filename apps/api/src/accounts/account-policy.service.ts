@@ -1,16 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EffectivePolicy, PolicyOverrides, resolvePolicy } from '@sessions/session-policy';
+import { effectiveSessionCap, EffectivePolicy, PolicyOverrides, resolvePolicy, tightenForRole } from '@sessions/session-policy';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import type { AccountEntity } from './account.entity';
 import { AccountsRepository } from './accounts.repository';
+import type { Role } from '../common/auth/roles';
 
 export function overridesOf(account: Pick<AccountEntity, 'sessionIdleMinutes' | 'sessionAbsoluteMinutes'>): PolicyOverrides {
   return { idleMinutes: account.sessionIdleMinutes, absoluteMinutes: account.sessionAbsoluteMinutes };
 }
 
-/** The account's effective session policy: its overrides over the configured defaults. */
+/** What a new session of a user gets: its policy (account tightened by role) and the cap on live sessions. */
+export interface SessionTerms {
+  policy: EffectivePolicy;
+  maxSessionsPerUser: number;
+}
+
+/** The account's effective session policy: its overrides over the configured defaults, tightened by the role's. */
 @Injectable()
 export class AccountPolicyService {
   constructor(
@@ -21,5 +28,22 @@ export class AccountPolicyService {
   async effectiveFor(accountId: string, manager?: EntityManager): Promise<EffectivePolicy> {
     const account = await this.accounts.findAccount(accountId, manager);
     return resolvePolicy(account ? overridesOf(account) : { idleMinutes: null, absoluteMinutes: null }, this.config.policy);
+  }
+
+  /** For a sign-in, in its transaction (see `AccountsRepository.sessionTerms` for the lock it takes). */
+  async sessionTermsFor(manager: EntityManager, accountId: string, role: Role): Promise<SessionTerms> {
+    const row = await this.accounts.sessionTerms(manager, accountId, role);
+    const account = resolvePolicy(
+      { idleMinutes: row?.session_idle_minutes ?? null, absoluteMinutes: row?.session_absolute_minutes ?? null },
+      this.config.policy,
+    );
+    const override =
+      row && (row.role_idle_minutes !== null || row.role_absolute_minutes !== null)
+        ? { idleMinutes: row.role_idle_minutes, absoluteMinutes: row.role_absolute_minutes }
+        : null;
+    return {
+      policy: tightenForRole(account, override),
+      maxSessionsPerUser: effectiveSessionCap(row?.max_sessions_per_user ?? null, this.config.sessionMaxPerUser),
+    };
   }
 }

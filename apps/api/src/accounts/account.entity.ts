@@ -12,6 +12,7 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 
   'ck_accounts_idle_le_absolute',
   'session_idle_minutes IS NULL OR session_absolute_minutes IS NULL OR session_idle_minutes <= session_absolute_minutes',
 )
+@Check('ck_accounts_max_sessions_per_user', 'max_sessions_per_user IS NULL OR max_sessions_per_user >= 1')
 @Check('ck_accounts_name_not_blank', 'length(btrim(name)) > 0')
 export class AccountEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_accounts' })
@@ -37,6 +38,10 @@ export class AccountEntity {
   /** Email domains (lower-case) accepted from providers; null: any. */
   @Column({ name: 'allowed_email_domains', type: 'text', array: true, nullable: true })
   allowedEmailDomains!: string[] | null;
+
+  /** Live sessions per user; null: the system cap (SESSION_MAX_PER_USER), which also bounds this one. */
+  @Column({ name: 'max_sessions_per_user', type: 'integer', nullable: true })
+  maxSessionsPerUser!: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -21,6 +21,15 @@ const USER_PROFILE_SQL = prepared<
   { id: string; account_id: string; email: string; name: string; role: Role }
 >('users_profile', 'SELECT id, account_id, email, name, role FROM users WHERE id = $1 AND account_id = $2');
 
+/** The account's and the role's limits, as stored (null: not overridden). */
+export interface SessionTermsRow {
+  session_idle_minutes: number | null;
+  session_absolute_minutes: number | null;
+  max_sessions_per_user: number | null;
+  role_idle_minutes: number | null;
+  role_absolute_minutes: number | null;
+}
+
 @Injectable()
 export class AccountsRepository {
   constructor(
@@ -73,6 +82,26 @@ export class AccountsRepository {
       params,
     );
     return new Map(rows.map((row) => [row.user_id, row.count]));
+  }
+
+  /**
+   * What a sign-in snapshots: the account's overrides, the role's override and the
+   * account's session cap, in one statement. `FOR KEY SHARE OF a` lets sign-ins of one
+   * account run side by side but makes an owner's cap change (which holds the row's
+   * write lock) wait for the sign-ins already reading the old cap and vice versa, so a
+   * lowered cap is never undercut by a sign-in that read the old one.
+   */
+  async sessionTerms(manager: EntityManager, accountId: string, role: Role): Promise<SessionTermsRow | null> {
+    const rows: SessionTermsRow[] = await manager.query(
+      `SELECT a.session_idle_minutes, a.session_absolute_minutes, a.max_sessions_per_user,
+              rp.idle_minutes AS role_idle_minutes, rp.absolute_minutes AS role_absolute_minutes
+         FROM accounts a
+         LEFT JOIN role_policies rp ON rp.account_id = a.id AND rp.role = $2
+        WHERE a.id = $1
+          FOR KEY SHARE OF a`,
+      [accountId, role],
+    );
+    return rows[0] ?? null;
   }
 
   countActiveOwners(manager: EntityManager, accountId: string): Promise<number> {

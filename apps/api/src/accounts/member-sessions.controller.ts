@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Auth } from '../common/auth/auth.decorator';
+import { Auth, RequiresRecentAuth } from '../common/auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';
@@ -31,6 +31,7 @@ export class MemberSessionsController {
   @Delete()
   @HttpCode(HttpStatus.OK)
   @Auth({ roles: ['owner'] })
+  @RequiresRecentAuth()
   @ApiOperation({
     summary: 'Sign a member out of every device',
     description: 'Their refresh tokens stop working at once and are refused with reason `revoked_by_owner`; a repeat returns 0.',
@@ -47,6 +48,7 @@ export class MemberSessionsController {
   @Delete(':sessionId')
   @HttpCode(HttpStatus.NO_CONTENT)
   @Auth({ roles: ['owner'] })
+  @RequiresRecentAuth()
   @ApiOperation({ summary: 'Sign a member out of one device', description: 'Refused later with reason `revoked_by_owner`.' })
   @ApiParam({ name: 'sessionId', format: 'uuid', description: 'Session (device) id.' })
   @ApiNoContentResponse({ description: 'The session ended.' })

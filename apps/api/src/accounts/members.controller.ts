@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth } from '../common/auth/auth.decorator';
+import { Auth, RequiresRecentAuth } from '../common/auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { ProblemDto } from '../common/problem.dto';
 import { uuidPipe } from '../common/uuid.pipe';
@@ -23,6 +23,8 @@ export class MembersController {
 
   @Post()
   @Auth({ roles: ['owner'] })
+  // A new member may be an owner: as sensitive as a role change.
+  @RequiresRecentAuth()
   @ApiOperation({ summary: 'Add a member' })
   @ApiCreatedResponse({ type: MemberDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Email already registered (`conflict`).' })
@@ -32,6 +34,7 @@ export class MembersController {
 
   @Patch(':id')
   @Auth({ roles: ['owner'] })
+  @RequiresRecentAuth()
   @ApiOperation({ summary: "Change a member's role or deactivate them (ends their sessions)" })
   @ApiOkResponse({ type: MemberDto })
   @ApiNotFoundResponse({ type: ProblemDto })

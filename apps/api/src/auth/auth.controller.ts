@@ -21,11 +21,17 @@ import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
-import { Auth } from '../common/auth/auth.decorator';
+import { Auth, RequiresRecentAuth } from '../common/auth/auth.decorator';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, LoginFormDto, LoginJsonDto, MeDto, RefreshDto, SignupDto, TokenResponseDto } from './dto/auth.dto';
+import { RefreshBodyPipe } from './dto/refresh-body.pipe';
 import { RefreshService } from './refresh.service';
 import { clearRefreshCookie, presentedRefreshToken, sendTokens } from './token-transport';
+
+/** The refresh body as RefreshBodyPipe returns it (an interface, so no class metadata reaches the global pipe). */
+interface RefreshBody {
+  refresh_token?: string;
+}
 
 const COOKIE_HEADER = {
   name: 'X-Token-Transport',
@@ -123,8 +129,10 @@ export class AuthController {
     type: ProblemDto,
     description: 'Too many refresh requests from this address; invalid tokens count ten times (`rate_limited`; `Retry-After` in seconds).',
   })
+  @ApiBody({ type: RefreshDto })
   async refresh(
-    @Body() dto: RefreshDto,
+    // Not typed RefreshDto: the global pipe only checks the strings; RefreshBodyPipe validates.
+    @Body(RefreshBodyPipe) dto: RefreshBody,
     @Client() client: ClientInfo,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -158,6 +166,7 @@ export class AuthController {
   @Post('password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @Auth()
+  @RequiresRecentAuth()
   @ApiOperation({ summary: "Change the caller's password; ends their other sessions" })
   @ApiNoContentResponse()
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Validation, or a wrong `current_password` (field error).' })

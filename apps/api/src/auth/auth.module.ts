@@ -16,6 +16,8 @@ import { OidcSignInService } from './oidc/oidc-sign-in.service';
 import { RefreshService } from './refresh.service';
 import { SignInLimiter } from './sign-in-limiter.service';
 import { SignInService } from './sign-in.service';
+import { ReauthenticationService } from './step-up/reauthentication.service';
+import { StepUpController } from './step-up/step-up.controller';
 import { TokenService } from './token.service';
 
 @Module({
@@ -27,12 +29,13 @@ import { TokenService } from './token.service';
     RateLimitModule,
     IdentitiesModule,
   ],
-  controllers: [AuthController, OidcController],
+  controllers: [AuthController, OidcController, StepUpController],
   providers: [
     OidcProviders,
     OidcSignInService,
     AuthService,
     AuthLimits,
+    ReauthenticationService,
     SignInLimiter,
     RefreshService,
     SignInService,

@@ -92,31 +92,49 @@ export class SignInLimiter {
     this.emailWaits = counter('login_email_wait', 0, limits.loginEmailDelayMaxSeconds);
   }
 
-  /** Admits an attempt to the password check, or throws 429 `rate_limited` without checking anything. */
+  /**
+   * Admits an attempt to the password check, or throws 429 `rate_limited` without checking anything.
+   *
+   * One store operation at a time, and only those the answer needs: a clean sign-in takes
+   * its pair point, then its address point (two statements on the PostgreSQL store, one
+   * pooled connection at a time) — the email's wait is read only for an address that has
+   * failed on this email. Run side by side, the three held three of the pool's connections
+   * per sign-in while the password check waited anyway (issue 11).
+   */
   async admit(email: string, client: ClientInfo): Promise<SignInAttempt> {
     const keys = this.keys(email, client);
-    const [pair, address, emailWait] = await Promise.all([
-      this.pairs.take(keys.pair),
-      this.addresses.take(keys.address),
-      this.emailWaits.wait(keys.email),
-    ]);
+    const pair = await this.pairs.take(keys.pair);
     // The email's wait binds only addresses that failed on it (counted before this
     // attempt, concurrent ones included): a clean address is never refused.
     const failedBefore = pair.count > 1;
-    const waits: [string, number][] = [
-      ['login_pair', pair.wait],
-      ['login_address', address.wait],
-      ['login_email', failedBefore ? emailWait : 0],
-    ];
-    const [limit, wait] = waits.reduce((longest, candidate) => (candidate[1] > longest[1] ? candidate : longest));
-    if (wait === 0) return new SignInAttempt(this, keys);
-    // Give back what was admitted. A take refused by its own limit stays counted: given
-    // back, the next take would count as the first one over and restart the block.
-    await Promise.all([
-      pair.wait === 0 ? this.pairs.refund(keys.pair) : undefined,
-      address.wait === 0 ? this.addresses.refund(keys.address) : undefined,
+    if (pair.wait > 0) {
+      // Refused already: the address's and the email's waits are only read, for Retry-After.
+      // A take refused by its own limit stays counted: given back, the next take would
+      // count as the first one over and restart the block.
+      const address = await this.addresses.wait(keys.address);
+      const emailWait = await this.emailWaits.wait(keys.email);
+      this.refuse(client, [
+        ['login_pair', pair.wait, pair.count === this.pairs.max + 1],
+        ['login_address', address, false],
+        ['login_email', emailWait, false],
+      ]);
+    }
+    const address = await this.addresses.take(keys.address);
+    const emailWait = failedBefore ? await this.emailWaits.wait(keys.email) : 0;
+    if (address.wait === 0 && emailWait === 0) return new SignInAttempt(this, keys);
+    // Give back what was admitted: the pair point, and the address point unless it refused.
+    await this.pairs.refund(keys.pair);
+    if (address.wait === 0) await this.addresses.refund(keys.address);
+    this.refuse(client, [
+      ['login_address', address.wait, address.count === this.addresses.max + 1],
+      ['login_email', emailWait, false],
     ]);
-    if (pair.count === this.pairs.max + 1 || address.count === this.addresses.max + 1) {
+  }
+
+  /** Throws 429 with the longest of the binding waits (Retry-After), counted under its limit. */
+  private refuse(client: ClientInfo, waits: [limit: string, wait: number, firstOfBlock: boolean][]): never {
+    const [limit, wait] = waits.reduce((longest, candidate) => (candidate[1] > longest[1] ? candidate : longest));
+    if (waits.some(([, , first]) => first)) {
       // The first refusal of a block, never each one: the log must not become the flood.
       this.logger.warn(
         { event: 'auth.login_limited', limit, ip: client.ip },
@@ -140,12 +158,15 @@ export class SignInLimiter {
 
   /** @internal via {@link SignInAttempt.succeeded}: the pair starts clean; the success was no address failure. */
   async settleSuccess({ keys }: SignInAttempt): Promise<void> {
-    await Promise.all([this.pairs.reset(keys.pair), this.addresses.refund(keys.address)]);
+    // One after the other: one pooled connection per sign-in, never two.
+    await this.pairs.reset(keys.pair);
+    await this.addresses.refund(keys.address);
   }
 
   /** @internal: gives back the points an attempt took. */
   async refund(keys: Keys): Promise<void> {
-    await Promise.all([this.pairs.refund(keys.pair), this.addresses.refund(keys.address)]);
+    await this.pairs.refund(keys.pair);
+    await this.addresses.refund(keys.address);
   }
 
   private keys(email: string, client: ClientInfo): Keys {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import { AuditService, SignInMethod } from '@sessions/audit';
 import { snapshotPolicy } from '@sessions/session-policy';
@@ -7,8 +7,6 @@ import { AccountPolicyService } from '../accounts/account-policy.service';
 import type { UserEntity } from '../accounts/user.entity';
 import type { ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
-import { APP_CONFIG } from '../config/app-config';
-import type { RuntimeConfig } from '../config/runtime-config';
 import type { AfterCommit } from '../database/transactions';
 import { SessionsService } from '../sessions/sessions.service';
 import { SessionsRepository } from '../sessions/sessions.repository';
@@ -17,13 +15,12 @@ import type { TokenPair } from './token.types';
 
 /**
  * What every sign-in path shares (signup, password logins, OIDC): snapshot
- * the account's effective policy into a new session with its first refresh token,
+ * the account's effective policy (tightened by the user's role) into a new session with its first refresh token,
  * stamp `last_login_at`, audit, and mint both tokens — in the caller's transaction.
  */
 @Injectable()
 export class SignInService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly clock: Clock,
     private readonly sessionEnds: SessionsService,
     private readonly policies: AccountPolicyService,
@@ -41,11 +38,15 @@ export class SignInService {
   ): Promise<TokenPair> {
     const issuedAt = this.clock.nowSeconds();
     const now = new Date(issuedAt * 1000);
-    // First, so sign-ins of one user serialise on the user's row lock until commit: two
-    // sign-ins at the cap both see the other's session and the cap holds.
+    // The account row (key-share) before the user row, in the order owners' changes take
+    // them (account, then user), so the two never deadlock; and so a cap change and the
+    // sign-ins that read the old cap serialise.
+    const terms = await this.policies.sessionTermsFor(manager, user.accountId, user.role);
+    // Before ending anything, so sign-ins of one user serialise on the user's row lock until
+    // commit: two sign-ins at the cap both see the other's session and the cap holds.
     await manager.query('UPDATE users SET last_login_at = $1 WHERE id = $2 AND account_id = $3', [now, user.id, user.accountId]);
-    await this.endLeastRecentlyUsed(manager, afterCommit, user, client, now);
-    const snapshot = snapshotPolicy(issuedAt, await this.policies.effectiveFor(user.accountId, manager));
+    await this.endLeastRecentlyUsed(manager, afterCommit, user, client, now, terms.maxSessionsPerUser);
+    const snapshot = snapshotPolicy(issuedAt, terms.policy);
     const jti = newJti();
     const session = await this.sessions.create(manager, {
       accountId: user.accountId,
@@ -75,7 +76,7 @@ export class SignInService {
   }
 
   /**
-   * Makes room for the new session under SESSION_MAX_PER_USER: the user's least recently
+   * Makes room for the new session under the cap (the account's, at most SESSION_MAX_PER_USER): the user's least recently
    * used live sessions beyond cap − 1 end with `session_limit`, each audited as a
    * `session.revoked` by the user (`by: self`: their own sign-in ended it).
    */
@@ -85,9 +86,10 @@ export class SignInService {
     user: UserEntity,
     client: ClientInfo,
     now: Date,
+    cap: number,
   ): Promise<void> {
     const owner = { accountId: user.accountId, userId: user.id };
-    const ended = await this.sessionEnds.endBeyondLimit(manager, afterCommit, owner, this.config.sessionMaxPerUser - 1);
+    const ended = await this.sessionEnds.endBeyondLimit(manager, afterCommit, owner, cap - 1);
     const context = auditContext(owner, client, now);
     for (const sessionId of ended) {
       await this.audit.record(manager, context, {

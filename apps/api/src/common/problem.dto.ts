@@ -40,4 +40,18 @@ export class ProblemDto {
     example: 'signed_out_elsewhere',
   })
   reason?: SessionEndReason;
+
+  @ApiPropertyOptional({
+    description: 'Present with `reauthentication_required`: how recent (seconds) an authentication this action needs.',
+    example: 600,
+  })
+  max_age_seconds?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Present with `reauthentication_required`: when the caller last authenticated on this session (sign-in or `POST /auth/reauthenticate`).',
+    format: 'date-time',
+    example: '2026-11-25T09:00:00.000Z',
+  })
+  authenticated_at?: string;
 }

@@ -94,7 +94,11 @@ export function toProblem(exception: unknown): { body: ProblemBody; headers: Rec
   });
   if (exception instanceof ProblemException) {
     const status = exception.getStatus();
-    const extra = { ...(exception.errors ? { errors: exception.errors } : {}), ...(exception.reason ? { reason: exception.reason } : {}) };
+    const extra = {
+      ...(exception.errors ? { errors: exception.errors } : {}),
+      ...(exception.reason ? { reason: exception.reason } : {}),
+      ...(exception.extensions ?? {}),
+    };
     return { body: make(status, exception.code, exception.message, extra), headers: exception.headers ?? {} };
   }
   if (exception instanceof HttpException) {

@@ -20,6 +20,8 @@ export const PROBLEM_CODES = [
   // Sign-in with OpenID Connect providers and the account's sign-in policy (issue 10).
   'sso_required',
   'last_sign_in_method',
+  // Step-up before sensitive actions (issue 15, ADR 0018).
+  'reauthentication_required',
   ...OIDC_REFUSALS,
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
@@ -38,6 +40,9 @@ export interface ProblemBody {
   errors?: FieldError[];
   /** Extension member of a refused refresh whose session ended: why it ended. */
   reason?: SessionEndReason;
+  /** Extension members of `reauthentication_required`: the window and the caller's last authentication. */
+  max_age_seconds?: number;
+  authenticated_at?: string;
 }
 
 /** An error with a contract `code`; the global filter renders it as RFC 9457 problem+json. */
@@ -49,6 +54,8 @@ export class ProblemException extends HttpException {
     readonly errors?: FieldError[],
     readonly headers?: Record<string, string>,
     readonly reason?: SessionEndReason,
+    /** Further RFC 9457 extension members, rendered as they are. */
+    readonly extensions?: Pick<ProblemBody, 'max_age_seconds' | 'authenticated_at'>,
   ) {
     super(detail, status);
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -11,7 +12,8 @@ describe('loadConfig', () => {
     expect(config.refreshReuseGraceSeconds).toBe(10);
     expect(config.sessionMaxPerUser).toBe(50);
     expect(config.accessTokenTtlSeconds).toBe(300);
-    expect(config.argon2).toEqual({ memoryKib: 19456, iterations: 2, parallelism: 1 });
+    expect(config.argon2).toEqual({ memoryKib: 19456, iterations: 2, parallelism: 1, concurrency: availableParallelism() });
+    expect(loadConfig({ ARGON2_CONCURRENCY: '3' }).argon2.concurrency).toBe(3);
     expect(config.policy).toEqual({
       idleMinutesDefault: 4320,
       idleMinutesMin: 15,
@@ -101,6 +103,13 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '5000', DATABASE_SLOW_QUERY_TIMEOUT_MS: '2000' })).toThrow(/^DATABASE_SLOW_QUERY/);
     expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://owner@db/sessions' })).toThrow(/^DATABASE_MIGRATION_URL/);
+  });
+
+  it('requires a step-up after 10 minutes by default, configurable within a minute and a day (issue 15)', () => {
+    expect(loadConfig({}).stepUpMaxAgeSeconds).toBe(600);
+    expect(loadConfig({ STEP_UP_MAX_AGE_SECONDS: '300' }).stepUpMaxAgeSeconds).toBe(300);
+    expect(() => loadConfig({ STEP_UP_MAX_AGE_SECONDS: '0' })).toThrow(/^STEP_UP_MAX_AGE_SECONDS/);
+    expect(() => loadConfig({ STEP_UP_MAX_AGE_SECONDS: '86401' })).toThrow(/^STEP_UP_MAX_AGE_SECONDS/);
   });
 
   it('reads overrides', () => {

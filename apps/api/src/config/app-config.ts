@@ -1,4 +1,5 @@
 import { BlockList } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { assertValidBounds, PolicyBounds, SYSTEM_POLICY_BOUNDS } from '@sessions/session-policy';
 import { cleanEnv, makeValidator } from 'envalid';
 import { parseTrustedProxies } from '../common/client-ip';
@@ -10,6 +11,12 @@ export interface Argon2Config {
   memoryKib: number;
   iterations: number;
   parallelism: number;
+  /**
+   * argon2 computations in flight at once (ARGON2_CONCURRENCY); more wait in line. One per
+   * core: more threads hashing than cores only trade cache for context switches and starve
+   * the event loop and PostgreSQL of the cores they share.
+   */
+  concurrency: number;
 }
 
 /**
@@ -81,12 +88,23 @@ export interface AppConfig {
   refreshReuseGraceSeconds: number;
   /** Live sessions one user may hold; a sign-in beyond it ends their least recently used one. */
   sessionMaxPerUser: number;
+  /**
+   * How recent an authentication (sign-in or step-up) the sensitive endpoints require,
+   * in seconds (issue 15, ADR 0018).
+   */
+  stepUpMaxAgeSeconds: number;
   /** How often expired sessions are marked ended; 0 disables the job. */
   sessionSweepIntervalSeconds: number;
   policy: PolicyBounds;
   argon2: Argon2Config;
   rateLimit: RateLimitConfig;
   logLevel: string;
+  /**
+   * Which requests get a `request completed` line (LOG_REQUESTS): `all`, `errors` (answers
+   * of 400 and above, and requests slower than LOG_SLOW_REQUEST_MS), or `off`.
+   */
+  logRequests: 'all' | 'errors' | 'off';
+  logSlowRequestMs: number;
   /** Adds `Secure` to the refresh cookie even on plain http (behind a TLS proxy). */
   secureCookies: boolean;
   /** Folder of the built console; unset means "next to the API bundle". */
@@ -212,10 +230,14 @@ const SPECS = {
   ACCESS_TOKEN_TTL_SECONDS: integer(300, 30, 3600),
   REFRESH_REUSE_GRACE_SECONDS: integer(10, 0, 300),
   SESSION_MAX_PER_USER: integer(50, 1, 10_000),
+  // At least a minute: the console's retry must land inside the window it just opened.
+  // At most a day (better-auth's freshAge default): longer is no longer "recent" (ADR 0018).
+  STEP_UP_MAX_AGE_SECONDS: integer(600, 60, 86400),
   SESSION_SWEEP_INTERVAL_SECONDS: integer(60, 0, 86400),
   ARGON2_MEMORY_KIB: integer(19456, 1024, 1_048_576),
   ARGON2_ITERATIONS: integer(2, 1, 10),
   ARGON2_PARALLELISM: integer(1, 1, 16),
+  ARGON2_CONCURRENCY: integer(availableParallelism(), 1, 256),
   LOGIN_FAILURE_WINDOW_SECONDS: integer(3600, 1, 86400 * 7),
   LOGIN_MAX_FAILURES_PER_PAIR: integer(10, 1, 1_000_000),
   LOGIN_MAX_FAILURES_PER_ADDRESS: integer(100, 1, 1_000_000),
@@ -230,6 +252,8 @@ const SPECS = {
   REFRESH_WINDOW_SECONDS: integer(60, 1, 3600),
   RATE_LIMIT_STORE: oneOf(['postgres', 'memory'] as const, 'postgres'),
   LOG_LEVEL: text({ default: 'info' }),
+  LOG_REQUESTS: oneOf(['all', 'errors', 'off'] as const, 'all'),
+  LOG_SLOW_REQUEST_MS: integer(1000, 1, 3_600_000),
   SECURE_COOKIES: flag(false),
   CONSOLE_DIR: text({ default: undefined }),
   SEED_DEMO: flag(true),
@@ -337,11 +361,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
     refreshReuseGraceSeconds: v.REFRESH_REUSE_GRACE_SECONDS,
     sessionMaxPerUser: v.SESSION_MAX_PER_USER,
+    stepUpMaxAgeSeconds: v.STEP_UP_MAX_AGE_SECONDS,
     sessionSweepIntervalSeconds: v.SESSION_SWEEP_INTERVAL_SECONDS,
     policy,
-    argon2: { memoryKib: v.ARGON2_MEMORY_KIB, iterations: v.ARGON2_ITERATIONS, parallelism: v.ARGON2_PARALLELISM },
+    argon2: {
+      memoryKib: v.ARGON2_MEMORY_KIB,
+      iterations: v.ARGON2_ITERATIONS,
+      parallelism: v.ARGON2_PARALLELISM,
+      concurrency: v.ARGON2_CONCURRENCY,
+    },
     rateLimit,
     logLevel: v.LOG_LEVEL,
+    logRequests: v.LOG_REQUESTS,
+    logSlowRequestMs: v.LOG_SLOW_REQUEST_MS,
     secureCookies: v.SECURE_COOKIES,
     consoleDir: v.CONSOLE_DIR,
     seedDemo: v.SEED_DEMO,

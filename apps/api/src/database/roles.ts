@@ -29,6 +29,8 @@ export const API_TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> =
   rate_limits: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   // Unlinking an identity removes its row (the audit log keeps the story).
   user_identities: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  // Removing a role's override is a DELETE (the audit log keeps old/new/effective).
+  role_policies: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   // TypeORM's migration ledger: the API has no business reading or writing it.
   schema_migrations: [],
 };

@@ -9,7 +9,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Auth } from '../common/auth/auth.decorator';
+import { Auth, RequiresRecentAuth } from '../common/auth/auth.decorator';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { ProblemDto } from '../common/problem.dto';
 import { Client, CurrentUser } from '../common/request-decorators';
@@ -33,6 +33,7 @@ export class IdentitiesController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @Auth()
+  @RequiresRecentAuth()
   @ApiOperation({
     summary: 'Unlink one of your identities',
     description:

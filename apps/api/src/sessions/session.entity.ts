@@ -21,7 +21,8 @@ export type RevokeReason = (typeof REVOKE_REASONS)[number];
 
 /**
  * One signed-in device. Its id is the `sid` claim and the device id of the API,
- * stable across refresh-token rotation. `auth_time` never changes.
+ * stable across refresh-token rotation. `auth_time` never changes; a step-up
+ * (POST /auth/reauthenticate) stamps `reauthenticated_at` instead.
  */
 @Entity('sessions')
 @Check('ck_sessions_idle_max_positive', 'idle_max_seconds > 0')
@@ -54,6 +55,10 @@ export class SessionEntity {
 
   @Column({ name: 'auth_time', type: 'timestamptz' })
   authTime!: Date;
+
+  /** The last step-up on this session; freshness is the later of this and `authTime`. */
+  @Column({ name: 'reauthenticated_at', type: 'timestamptz', nullable: true })
+  reauthenticatedAt!: Date | null;
 
   @Column({ name: 'idle_max_seconds', type: 'integer' })
   idleMaxSeconds!: number;

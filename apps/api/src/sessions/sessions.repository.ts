@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../common/auth/roles';
 import { prepared, PreparedQueries } from '../database/prepared';
-import { RefreshTokenEntity } from './refresh-token.entity';
 import { RevokeReason, SessionEntity } from './session.entity';
 
 export interface NewSession {
@@ -56,9 +55,13 @@ export interface RevokeFilter {
  * 1. `consumed` marks the presented token used only if it is unused and its session
  *    is live — concurrent presenters serialise on the row lock and all but one see
  *    `used_at` set, so exactly one wins;
- * 2. the snapshot is tightened by the account's current policy (LEAST; a legacy
- *    token takes the current policy) — the same rule as `tightenSnapshot` in
- *    libs/session-policy, which the service uses to classify refusals;
+ * 2. the snapshot is tightened by the current policy of the user's *current* role —
+ *    the account's, tightened by the role's override if any, idle capped at absolute
+ *    (`tightenForRole`) — with LEAST, which skips the NULLs of an absent override; a
+ *    legacy token takes that policy as is. The same rules as `tightenForRole` and
+ *    `tightenSnapshot` in libs/session-policy. So a stricter override, or a role whose
+ *    override is stricter, reaches a live session at its next refresh, while a looser
+ *    one never extends it;
  * 3. `successor` is inserted only when the user is active and neither deadline has
  *    passed (`now` at or past a deadline is expired); otherwise the token stays
  *    consumed, so an expired token cannot be replayed;
@@ -73,16 +76,18 @@ WITH consumed AS (
     FROM sessions s
     JOIN accounts a ON a.id = s.account_id
     JOIN users u ON u.id = s.user_id
+    LEFT JOIN role_policies rp ON rp.account_id = s.account_id AND rp.role = u.role
    WHERE rt.jti_hash = $1
      AND rt.used_at IS NULL
      AND rt.session_id = s.id
      AND s.revoked_at IS NULL
   RETURNING rt.session_id, rt.account_id, s.user_id, u.role, u.is_active, s.auth_time,
             rt.issued_at AS presented_issued_at,
-            CASE WHEN $4 THEN COALESCE(a.session_idle_minutes * 60, $5)
-                 ELSE LEAST(s.idle_max_seconds, COALESCE(a.session_idle_minutes * 60, $5)) END AS idle_max_seconds,
-            CASE WHEN $4 THEN COALESCE(a.session_absolute_minutes * 60, $6)
-                 ELSE LEAST(s.abs_max_seconds, COALESCE(a.session_absolute_minutes * 60, $6)) END AS abs_max_seconds
+            LEAST(CASE WHEN $4 THEN NULL ELSE s.idle_max_seconds END,
+                  COALESCE(a.session_idle_minutes * 60, $5), rp.idle_minutes * 60,
+                  COALESCE(a.session_absolute_minutes * 60, $6), rp.absolute_minutes * 60) AS idle_max_seconds,
+            LEAST(CASE WHEN $4 THEN NULL ELSE s.abs_max_seconds END,
+                  COALESCE(a.session_absolute_minutes * 60, $6), rp.absolute_minutes * 60) AS abs_max_seconds
 ),
 successor AS (
   INSERT INTO refresh_tokens (session_id, account_id, jti_hash, issued_at)
@@ -252,29 +257,31 @@ export class SessionsRepository {
     private readonly prepared: PreparedQueries,
   ) {}
 
-  async create(manager: EntityManager, session: NewSession): Promise<SessionEntity> {
-    const row = manager.create(SessionEntity, {
-      accountId: session.accountId,
-      userId: session.userId,
-      authTime: session.authTime,
-      idleMaxSeconds: session.idleMaxSeconds,
-      absMaxSeconds: session.absMaxSeconds,
-      userAgent: session.userAgent,
-      ip: session.ip,
-      createdAt: session.authTime,
-      lastUsedAt: session.authTime,
-      revokedAt: null,
-      revokeReason: null,
-    });
-    await manager.insert(SessionEntity, row);
-    await manager.insert(RefreshTokenEntity, {
-      sessionId: row.id,
-      accountId: session.accountId,
-      jtiHash: session.jtiHash,
-      issuedAt: session.authTime,
-      usedAt: null,
-    });
-    return row;
+  /**
+   * A new session with its first refresh token, in one statement (one round trip inside the
+   * sign-in's transaction instead of two ORM inserts). Returns the session's id.
+   */
+  async create(manager: EntityManager, session: NewSession): Promise<{ id: string }> {
+    const rows: { id: string }[] = await manager.query(
+      `WITH s AS (
+         INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, user_agent, ip, created_at, last_used_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $3)
+         RETURNING id)
+       INSERT INTO refresh_tokens (session_id, account_id, jti_hash, issued_at)
+       SELECT s.id, $1, $8, $3 FROM s
+       RETURNING session_id AS id`,
+      [
+        session.accountId,
+        session.userId,
+        session.authTime,
+        session.idleMaxSeconds,
+        session.absMaxSeconds,
+        session.userAgent,
+        session.ip,
+        session.jtiHash,
+      ],
+    );
+    return { id: rows[0].id };
   }
 
   async rotate(params: RotateParams): Promise<RotateResult | null> {
@@ -396,6 +403,28 @@ export class SessionsRepository {
       [now, owner.userId, keep, owner.accountId],
     );
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * Ends, for every user of the account, the live sessions beyond the `keep` most recently
+   * used (`session_limit`), in one statement: an owner lowering the account's cap. Returns
+   * the ended sessions with their users, for the audit rows. The caller holds the account
+   * row's write lock, so no sign-in reading the old cap commits in between.
+   */
+  async endBeyondAccountCap(manager: EntityManager, accountId: string, keep: number, now: Date): Promise<{ id: string; userId: string }[]> {
+    const [rows]: [{ id: string; user_id: string }[], number] = await manager.query(
+      `UPDATE sessions SET revoked_at = $1, revoke_reason = 'session_limit'
+        WHERE revoked_at IS NULL
+          AND id IN (SELECT ranked.id FROM (
+                       SELECT s.id, row_number() OVER (PARTITION BY s.user_id
+                                                       ORDER BY s.last_used_at DESC, s.created_at DESC, s.id DESC) AS rank
+                         FROM sessions s
+                        WHERE s.account_id = $2 AND ${LIVE.replace(/\$3/g, () => '$1')}) ranked
+                      WHERE ranked.rank > $3)
+        RETURNING id, user_id`,
+      [now, accountId, keep],
+    );
+    return rows.map((row) => ({ id: row.id, userId: row.user_id }));
   }
 
   /** A user's live sessions: not revoked and inside both deadlines. Served by `ix_sessions_user_live`. */

@@ -37,4 +37,16 @@ export class SessionsService {
     if (ids.length > 0) afterCommit(() => this.revocations.markRevoked(ids));
     return ids;
   }
+
+  /** Ends every user's live sessions beyond the `keep` most recently used (`session_limit`); as {@link revoke}. */
+  async endBeyondAccountCap(
+    manager: EntityManager,
+    afterCommit: AfterCommit,
+    accountId: string,
+    keep: number,
+  ): Promise<{ id: string; userId: string }[]> {
+    const ended = await this.sessions.endBeyondAccountCap(manager, accountId, keep, this.clock.now());
+    if (ended.length > 0) afterCommit(() => this.revocations.markRevoked(ended.map((s) => s.id)));
+    return ended;
+  }
 }

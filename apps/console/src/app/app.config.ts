@@ -5,13 +5,15 @@ import { provideApiConfiguration } from '@sessions/api-client';
 import { appRoutes } from './app.routes';
 import { authInterceptor } from './core/auth/auth.interceptor';
 import { AuthSession } from './core/auth/auth-session';
+import { stepUpInterceptor } from './core/step-up/step-up.interceptor';
 import { provideAppIcons } from './core/ui/icons';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
     provideRouter(appRoutes, withComponentInputBinding()),
-    provideHttpClient(withInterceptors([authInterceptor])),
+    // Step-up outside auth: its retry goes through the token handling again.
+    provideHttpClient(withInterceptors([stepUpInterceptor, authInterceptor])),
     // Same origin: the document's paths already start with /api.
     provideApiConfiguration(''),
     provideAppIcons(),

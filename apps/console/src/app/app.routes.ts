@@ -20,9 +20,9 @@ export const appRoutes: Route[] = [
         loadComponent: () => import('./features/devices/devices-page').then((m) => m.DevicesPage),
       },
       {
+        // Owners: the session policy and sign-in methods; admins: the limits per role; everyone: their own identities.
         path: 'security',
-        title: 'Session policy · Sessions',
-        canActivate: [ownerGuard],
+        title: 'Security · Sessions',
         loadComponent: () => import('./features/security/security-page').then((m) => m.SecurityPage),
       },
       {

@@ -25,6 +25,12 @@ export type { AccountSecurityUpdate$Params as AccountSecurityUpdate$Params } fro
 export { accountSecurityUpdate as accountSecurityUpdate } from './fn/account-security/account-security-update';
 export type { AccountSecurityRevokeSessions$Params as AccountSecurityRevokeSessions$Params } from './fn/account-security/account-security-revoke-sessions';
 export { accountSecurityRevokeSessions as accountSecurityRevokeSessions } from './fn/account-security/account-security-revoke-sessions';
+export type { RolePoliciesList$Params as RolePoliciesList$Params } from './fn/account-security/role-policies-list';
+export { rolePoliciesList as rolePoliciesList } from './fn/account-security/role-policies-list';
+export type { RolePoliciesPut$Params as RolePoliciesPut$Params } from './fn/account-security/role-policies-put';
+export { rolePoliciesPut as rolePoliciesPut } from './fn/account-security/role-policies-put';
+export type { RolePoliciesRemove$Params as RolePoliciesRemove$Params } from './fn/account-security/role-policies-remove';
+export { rolePoliciesRemove as rolePoliciesRemove } from './fn/account-security/role-policies-remove';
 export type { SignInPolicyGet$Params as SignInPolicyGet$Params } from './fn/account-security/sign-in-policy-get';
 export { signInPolicyGet as signInPolicyGet } from './fn/account-security/sign-in-policy-get';
 export type { SignInPolicyUpdate$Params as SignInPolicyUpdate$Params } from './fn/account-security/sign-in-policy-update';
@@ -45,6 +51,8 @@ export type { AuthChangePassword$Params as AuthChangePassword$Params } from './f
 export { authChangePassword as authChangePassword } from './fn/auth/auth-change-password';
 export type { OidcProviders$Params as OidcProviders$Params } from './fn/auth/oidc-providers';
 export { oidcProviders as oidcProviders } from './fn/auth/oidc-providers';
+export type { StepUpReauthenticate$Params as StepUpReauthenticate$Params } from './fn/auth/step-up-reauthenticate';
+export { stepUpReauthenticate as stepUpReauthenticate } from './fn/auth/step-up-reauthenticate';
 export type { AuthRefresh$Params as AuthRefresh$Params } from './fn/auth/auth-refresh';
 export { authRefresh as authRefresh } from './fn/auth/auth-refresh';
 export type { AuthSignup$Params as AuthSignup$Params } from './fn/auth/auth-signup';

@@ -29,6 +29,22 @@ export interface AuditDetailsByAction {
     effective_old: AuditPolicyValues;
     effective_new: AuditPolicyValues;
   };
+  /** `old`/`new` null: the role had / has no override (removal, first setting). Effective values are that role's. */
+  'account.role_policy_update': {
+    role: string;
+    old: AuditPolicyValues | null;
+    new: AuditPolicyValues | null;
+    effective_old: AuditPolicyValues;
+    effective_new: AuditPolicyValues;
+  };
+  /** The account's cap on live sessions per user; null: the system cap. `ended_sessions`: ended at once by a lower cap. */
+  'account.session_cap_update': {
+    old: number | null;
+    new: number | null;
+    effective_old: number;
+    effective_new: number;
+    ended_sessions: number;
+  };
   'account.sessions_revoked_bulk': { scope: 'all' | 'others'; revoked_count: number };
   /** `user_id`: whose session, when an owner ended a member's session. */
   'session.revoked': { session_id: string; by: 'self' | 'owner'; reason: string; user_id?: string };
@@ -37,6 +53,9 @@ export interface AuditDetailsByAction {
   'auth.login_succeeded': { method: SignInMethod };
   'auth.login_failed': { method: SignInMethod; reason: LoginFailureReason };
   'auth.password_changed': { ended_sessions: number };
+  /** A step-up on this session (resource: the session); see ADR 0018. */
+  'auth.reauthenticated': { method: 'password' };
+  'auth.reauthentication_failed': { method: 'password'; reason: 'wrong_password' };
   'member.added': { user_id: string; role: string; is_active: boolean };
   'member.updated': { user_id: string; role: string; is_active: boolean };
   'identity.linked': { user_id: string; provider: string; by: 'email_match' };
@@ -47,6 +66,8 @@ export type AuditAction = keyof AuditDetailsByAction;
 
 export const AUDIT_ACTIONS = [
   'account.session_policy_update',
+  'account.role_policy_update',
+  'account.session_cap_update',
   'account.sessions_revoked_bulk',
   'account.sign_in_policy_update',
   'session.revoked',
@@ -54,6 +75,8 @@ export const AUDIT_ACTIONS = [
   'auth.login_succeeded',
   'auth.login_failed',
   'auth.password_changed',
+  'auth.reauthenticated',
+  'auth.reauthentication_failed',
   'member.added',
   'member.updated',
   'identity.linked',

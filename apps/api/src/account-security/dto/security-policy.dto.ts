@@ -75,6 +75,24 @@ export class SecurityPolicyDto {
   preset!: PolicyPreset;
 
   @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: "The account's cap on live sessions per user; null follows the system cap.",
+    example: 3,
+  })
+  max_sessions_per_user!: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    description: 'The cap in force: a sign-in beyond it ends the least recently used session (`session_limit`).',
+    example: 3,
+  })
+  effective_max_sessions_per_user!: number;
+
+  @ApiProperty({ type: 'integer', description: 'The system cap (SESSION_MAX_PER_USER): the largest cap an account may set.', example: 10 })
+  system_max_sessions_per_user!: number;
+
+  @ApiProperty({
     type: [ActiveUserDto],
     description: 'Users of this account with at least one live session (not revoked, inside both deadlines), most recent sign-in first.',
   })
@@ -104,6 +122,9 @@ export function mapSecurityPolicy(view: SecurityPolicyView): SecurityPolicyDto {
     absolute_minutes_min: view.bounds.absoluteMinutesMin,
     absolute_minutes_max: view.bounds.absoluteMinutesMax,
     preset: view.preset,
+    max_sessions_per_user: view.sessionCap.account,
+    effective_max_sessions_per_user: view.sessionCap.effective,
+    system_max_sessions_per_user: view.sessionCap.system,
     active_users: view.activeUsers.map(mapActiveUser),
   };
 }
@@ -133,6 +154,18 @@ export class UpdateSecurityPolicyDto {
   @ValidateIf(isPresentAndNotNull)
   @IsInt({ message: 'absolute_minutes must be an integer number of minutes or null' })
   absolute_minutes?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    description:
+      'Cap on live sessions per user, from 1 to the system cap; null follows the system cap; absent leaves it unchanged. ' +
+      "A lower cap ends every user's least recently used sessions beyond it at once (`session_limit`).",
+    example: 3,
+  })
+  @ValidateIf(isPresentAndNotNull)
+  @IsInt({ message: 'max_sessions_per_user must be an integer or null' })
+  max_sessions_per_user?: number | null;
 }
 
 export const REVOKE_SCOPES = ['all', 'others'] as const;

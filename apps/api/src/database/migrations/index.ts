@@ -3,6 +3,8 @@ import { RateLimits1764000000000 } from './1764000000000-rate-limits';
 import { SessionLimit1764100000000 } from './1764100000000-session-limit';
 import { ExternalSignIn1764200000000 } from './1764200000000-external-sign-in';
 import { OwnerRevokedReason1764300000000 } from './1764300000000-owner-revoked-reason';
+import { SessionReauthenticatedAt1764450000000 } from './1764450000000-session-reauthenticated-at';
+import { RolePolicies1764500000000 } from './1764500000000-role-policies';
 import { BatchedRevocationNotify1764900000000 } from './1764900000000-batched-revocation-notify';
 
 /** Every migration in order; listed explicitly because the API ships as one bundle. */
@@ -12,5 +14,7 @@ export const MIGRATIONS = [
   SessionLimit1764100000000,
   ExternalSignIn1764200000000,
   OwnerRevokedReason1764300000000,
+  SessionReauthenticatedAt1764450000000,
+  RolePolicies1764500000000,
   BatchedRevocationNotify1764900000000,
 ];

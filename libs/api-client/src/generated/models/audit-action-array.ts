@@ -8,6 +8,8 @@ import { AuditAction } from './audit-action';
  */
 export const AUDIT_ACTION: AuditAction[] = [
   'account.session_policy_update',
+  'account.role_policy_update',
+  'account.session_cap_update',
   'account.sessions_revoked_bulk',
   'account.sign_in_policy_update',
   'session.revoked',
@@ -15,6 +17,8 @@ export const AUDIT_ACTION: AuditAction[] = [
   'auth.login_succeeded',
   'auth.login_failed',
   'auth.password_changed',
+  'auth.reauthenticated',
+  'auth.reauthentication_failed',
   'member.added',
   'member.updated',
   'identity.linked',

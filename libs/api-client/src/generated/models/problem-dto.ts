@@ -6,9 +6,14 @@ import { SessionEndReason } from '../models/session-end-reason';
 export interface ProblemDto {
 
   /**
+   * Present with `reauthentication_required`: when the caller last authenticated on this session (sign-in or `POST /auth/reauthenticate`).
+   */
+  authenticated_at?: string;
+
+  /**
    * Stable machine-readable code.
    */
-  code: 'malformed_request' | 'unauthenticated' | 'invalid_credentials' | 'invalid_refresh_token' | 'session_expired_idle' | 'session_expired_absolute' | 'forbidden' | 'not_found' | 'conflict' | 'validation_failed' | 'rate_limited' | 'unavailable' | 'internal_error' | 'sso_required' | 'last_sign_in_method' | 'oidc_state_mismatch' | 'oidc_provider_error' | 'oidc_exchange_failed' | 'oidc_invalid_id_token' | 'oidc_email_unverified' | 'oidc_unknown_user' | 'oidc_user_inactive' | 'oidc_provider_not_allowed' | 'oidc_email_domain_not_allowed' | 'oidc_unavailable';
+  code: 'malformed_request' | 'unauthenticated' | 'invalid_credentials' | 'invalid_refresh_token' | 'session_expired_idle' | 'session_expired_absolute' | 'forbidden' | 'not_found' | 'conflict' | 'validation_failed' | 'rate_limited' | 'unavailable' | 'internal_error' | 'sso_required' | 'last_sign_in_method' | 'reauthentication_required' | 'oidc_state_mismatch' | 'oidc_provider_error' | 'oidc_exchange_failed' | 'oidc_invalid_id_token' | 'oidc_email_unverified' | 'oidc_unknown_user' | 'oidc_user_inactive' | 'oidc_provider_not_allowed' | 'oidc_email_domain_not_allowed' | 'oidc_unavailable';
 
   /**
    * A human sentence; do not parse it.
@@ -19,6 +24,11 @@ export interface ProblemDto {
    * Present with `validation_failed`.
    */
   errors?: Array<FieldErrorDto>;
+
+  /**
+   * Present with `reauthentication_required`: how recent (seconds) an authentication this action needs.
+   */
+  max_age_seconds?: number;
 
   /**
    * Present on a refused `POST /auth/refresh` whose token belonged to a session that has ended: why it ended. `expired_idle` / `expired_absolute` come with the matching `session_expired_*` code, every other reason with `invalid_refresh_token`. Absent when the token is unknown, forged or malformed.

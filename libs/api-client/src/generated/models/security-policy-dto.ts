@@ -41,6 +41,11 @@ export interface SecurityPolicyDto {
   effective_idle_minutes: number;
 
   /**
+   * The cap in force: a sign-in beyond it ends the least recently used session (`session_limit`).
+   */
+  effective_max_sessions_per_user: number;
+
+  /**
    * The account's idle-timeout override in minutes; null follows the system default.
    */
   idle_minutes: number | null;
@@ -61,7 +66,17 @@ export interface SecurityPolicyDto {
   idle_minutes_min: number;
 
   /**
+   * The account's cap on live sessions per user; null follows the system cap.
+   */
+  max_sessions_per_user: number | null;
+
+  /**
    * The console preset the overrides match, derived and never stored: `strict` = both cleared, `standard` = 10080 / 43200, otherwise `custom`.
    */
   preset: PolicyPreset;
+
+  /**
+   * The system cap (SESSION_MAX_PER_USER): the largest cap an account may set.
+   */
+  system_max_sessions_per_user: number;
 }

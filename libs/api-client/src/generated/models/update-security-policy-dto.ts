@@ -12,4 +12,9 @@ export interface UpdateSecurityPolicyDto {
    * Idle timeout override in minutes (integer within the bounds); null clears it; absent leaves it unchanged.
    */
   idle_minutes?: number | null;
+
+  /**
+   * Cap on live sessions per user, from 1 to the system cap; null follows the system cap; absent leaves it unchanged. A lower cap ends every user's least recently used sessions beyond it at once (`session_limit`).
+   */
+  max_sessions_per_user?: number | null;
 }

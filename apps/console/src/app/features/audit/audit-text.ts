@@ -4,12 +4,16 @@ import { humanDuration } from '../../shared/format';
 /** Every action the API can record, with how the log names it. */
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'account.session_policy_update': 'Session policy changed',
+  'account.role_policy_update': 'Limits per role changed',
+  'account.session_cap_update': 'Devices per user changed',
   'account.sessions_revoked_bulk': 'Sessions signed out in bulk',
   'session.revoked': 'Session signed out',
   'session.refresh_reuse_detected': 'Refresh token reuse detected',
   'auth.login_succeeded': 'Signed in',
   'auth.login_failed': 'Sign-in failed',
   'auth.password_changed': 'Password changed',
+  'auth.reauthenticated': 'Password confirmed (step-up)',
+  'auth.reauthentication_failed': 'Password confirmation failed',
   'member.added': 'Member added',
   'member.updated': 'Member updated',
   'account.sign_in_policy_update': 'Sign-in policy changed',
@@ -61,6 +65,10 @@ export function auditSummary(event: AuditEventDto): string {
   switch (event.action) {
     case 'account.session_policy_update':
       return `${policyText(d['effective_old'])} → ${policyText(d['effective_new'])}`;
+    case 'account.role_policy_update':
+      return `${str(d['role'])}: ${policyText(d['effective_old'])} → ${policyText(d['effective_new'])}${d['new'] === null ? ' (override removed)' : ''}`;
+    case 'account.session_cap_update':
+      return `${str(d['effective_old'])} → ${str(d['effective_new'])} devices per user · ${str(d['ended_sessions']) || '0'} ended`;
     case 'account.sessions_revoked_bulk':
       return `${d['scope'] === 'others' ? 'Everyone but the owner' : 'Everyone'} · ${str(d['revoked_count'])} ended`;
     case 'session.revoked':
@@ -73,6 +81,10 @@ export function auditSummary(event: AuditEventDto): string {
       return [`with ${methodText(d['method'])}`, str(d['reason'])].filter(Boolean).join(' · ');
     case 'auth.password_changed':
       return `${str(d['ended_sessions']) || '0'} other sessions ended`;
+    case 'auth.reauthenticated':
+      return `with ${methodText(d['method'])} · sensitive changes unlocked on this session`;
+    case 'auth.reauthentication_failed':
+      return [`with ${methodText(d['method'])}`, str(d['reason'])].filter(Boolean).join(' · ');
     case 'member.added':
     case 'member.updated':
       return [str(d['role']), d['is_active'] === false ? 'deactivated' : 'active'].filter(Boolean).join(' · ');

@@ -28,7 +28,9 @@ const ALL: readonly Role[] = ['owner', 'admin', 'engineer'];
 const NAV: readonly NavItem[] = [
   { path: '/devices', label: 'Devices', icon: 'devices', roles: ALL },
   { path: '/members', label: 'Members', icon: 'group', roles: ['owner', 'admin'] },
-  { path: '/security', label: 'Session policy', icon: 'shield', roles: ['owner'] },
+  { path: '/security', label: 'Session policy', icon: 'shield', roles: ['owner', 'admin'] },
+  // The same page for engineers: only their own sign-in identities.
+  { path: '/security', label: 'Sign-in', icon: 'shield', roles: ['engineer'] },
   { path: '/audit', label: 'Audit log', icon: 'history', roles: ['owner'] },
 ];
 
