@@ -53,6 +53,13 @@ describe('health probes', () => {
       await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
       await admin.destroy();
     }
-    expect((await t.get('/api/health/ready')).status).toBe(200);
+    // Green again once PostgreSQL accepts: a pooled connection the outage killed may fail one
+    // probe while the pool evicts it (a balancer probes repeatedly), so allow a few probes.
+    let status = 0;
+    for (let probe = 0; probe < 20 && status !== 200; probe++) {
+      if (probe > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+      status = (await t.get('/api/health/ready')).status;
+    }
+    expect(status).toBe(200);
   });
 });

@@ -20,6 +20,7 @@ describe('public API', () => {
         'classifyExpiry',
         'computeDeadlines',
         'detectPreset',
+        'effectiveSessionCap',
         'expiryWarning',
         'isRefreshRefusal',
         'isSessionEndReason',
@@ -27,8 +28,11 @@ describe('public API', () => {
         'refusalForEndReason',
         'resolvePolicy',
         'snapshotPolicy',
+        'tightenForRole',
         'tightenSnapshot',
         'validatePolicy',
+        'validateRoleOverride',
+        'validateSessionCap',
       ].sort(),
     );
   });
