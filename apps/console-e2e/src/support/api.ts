@@ -76,6 +76,11 @@ export async function sessionCount(token: string): Promise<number> {
   return (await call<unknown[]>('GET', '/api/me/sessions', undefined, { token })).length;
 }
 
+/** A member's live sessions as their account's owner sees them (`GET /api/accounts/me/members/{id}/sessions`). */
+export async function memberSessionCount(ownerToken: string, memberId: string): Promise<number> {
+  return (await call<unknown[]>('GET', `/api/accounts/me/members/${memberId}/sessions`, undefined, { token: ownerToken })).length;
+}
+
 /** "Sign out all other devices" from another device, as the user would do from their phone. */
 export async function revokeOtherSessions(token: string): Promise<number> {
   return (await call<{ revoked_count: number }>('POST', '/api/me/sessions/revoke-others', undefined, { token })).revoked_count;
