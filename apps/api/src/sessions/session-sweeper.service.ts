@@ -3,6 +3,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Transactions } from '../database/transactions';
+import { expiryReason, pastDeadline } from '../common/live-session.sql';
 
 const BATCH = 1000;
 
@@ -24,10 +25,10 @@ export const SWEEP_LOCK_KEY = 7_314_120_001;
 const SWEEP_SQL = `
 WITH expired AS (
   SELECT id,
-         CASE WHEN auth_time + make_interval(secs => abs_max_seconds) <= $1 THEN 'expired_absolute' ELSE 'expired_idle' END AS reason
+         ${expiryReason('', '$1')} AS reason
     FROM sessions
    WHERE revoked_at IS NULL
-     AND (auth_time + make_interval(secs => abs_max_seconds) <= $1 OR last_used_at + make_interval(secs => idle_max_seconds) <= $1)
+     AND ${pastDeadline('', '$1')}
    LIMIT $2
    FOR UPDATE SKIP LOCKED
 )
