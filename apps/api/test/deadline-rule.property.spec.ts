@@ -11,6 +11,7 @@ import {
   type PolicyOverrides,
   type PolicySnapshot,
   type RoleOverride,
+  POLICY_MINUTES_CEILING,
   SECONDS_PER_MINUTE,
 } from '@sessions/session-policy';
 import { boundsAndOverridesArb, overrideValueArb, snapshotArb } from '@sessions/session-policy/testing';
@@ -295,6 +296,34 @@ describe('the deadline rule: SQL equals @sessions/session-policy (property, real
       await db.query('ROLLBACK');
     }
   }
+
+  // The config refuses bounds above the library's ceiling; the schema must store every value up to it, and no more.
+  it.each([
+    ['accounts', 'session_absolute_minutes'],
+    ['accounts', 'session_idle_minutes'],
+    ['role_policies', 'absolute_minutes'],
+    ['role_policies', 'idle_minutes'],
+  ])('%s.%s stores up to POLICY_MINUTES_CEILING and refuses more', async (table, column) => {
+    const store = async (minutes: number) => {
+      await db.query('BEGIN');
+      try {
+        const [{ id }] = (await db.query<{ id: string }>(`INSERT INTO accounts (name) VALUES ('Ceiling') RETURNING id`)).rows;
+        if (table === 'accounts') await db.query(`UPDATE accounts SET ${column} = $2 WHERE id = $1`, [id, minutes]);
+        else
+          await db.query(`INSERT INTO role_policies (account_id, role, ${column}, updated_at) VALUES ($1, 'admin', $2, now())`, [
+            id,
+            minutes,
+          ]);
+        return 'stored';
+      } catch (error) {
+        return (error as { code?: string }).code;
+      } finally {
+        await db.query('ROLLBACK');
+      }
+    };
+    expect(await store(POLICY_MINUTES_CEILING)).toBe('stored');
+    expect(await store(POLICY_MINUTES_CEILING + 1)).toBe('23514'); // check_violation
+  });
 
   it('rotation, tightening, refusal reasons and liveness agree with the library', async () => {
     await fc.assert(
