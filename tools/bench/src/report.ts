@@ -1,5 +1,5 @@
 import type { Point, RunReport } from './model';
-import type { BenchOptions } from './options';
+import type { BenchOptions, Section } from './options';
 import { LATENCY_CONCURRENCY, SIGNIN_CONCURRENCY } from './scenarios';
 
 /** Refresh on this machine before issue 11 (the issue's own figures, c=32): 840–1,160/s. */
@@ -7,17 +7,22 @@ export const REFRESH_BEFORE = { low: 840, high: 1160 };
 
 /** Every id a complete run has; one missing is an error (a scenario silently dropped). */
 export function expectedPointIds(o: BenchOptions, pgbench: boolean): string[] {
+  const ran = (section: Section) => o.only === null || o.only.includes(section);
   const ids: string[] = [];
   for (const c of o.concurrencies) {
-    ids.push(`refresh/api/${c}`, `refresh/reference/${c}`, `read/me/${c}`, `read/health/${c}`);
-    if (pgbench) ids.push(`refresh/pgbench/${c}`);
+    if (ran('refresh')) ids.push(`refresh/api/${c}`, `refresh/reference/${c}`);
+    if (ran('refresh') && pgbench) ids.push(`refresh/pgbench/${c}`);
+    if (ran('reads')) ids.push(`read/me/${c}`, `read/health/${c}`);
   }
-  ids.push('signin/api', 'signin/argon2');
-  for (const key of ['few', 'cap', 'many']) for (const c of [LATENCY_CONCURRENCY, o.concurrency]) ids.push(`devices/${key}/${c}`);
-  ids.push(`replicas/1/${o.concurrency}`, `replicas/2/${o.concurrency}`);
-  for (const size of o.revokeSizes) ids.push(`revoke/account/${size}`);
-  ids.push('revoke/member/cap');
-  ids.push('big/devices', 'big/audit', 'plan:big/devices', 'plan:big/audit');
+  if (ran('signin')) ids.push('signin/api', 'signin/argon2');
+  if (ran('devices'))
+    for (const key of ['few', 'cap', 'many']) for (const c of [LATENCY_CONCURRENCY, o.concurrency]) ids.push(`devices/${key}/${c}`);
+  if (ran('replicas')) ids.push(`replicas/1/${o.concurrency}`, `replicas/2/${o.concurrency}`);
+  if (ran('revoke')) {
+    for (const size of o.revokeSizes) ids.push(`revoke/account/${size}`);
+    ids.push('revoke/member/cap');
+  }
+  if (ran('big')) ids.push('big/devices', 'big/audit', 'plan:big/devices', 'plan:big/audit');
   return ids;
 }
 
