@@ -76,6 +76,31 @@ test.describe('first load', () => {
   });
 });
 
+test.describe('signed out', () => {
+  test('a first visit to / and a return to /login after signing out refuse nothing and log nothing red', async ({ page }) => {
+    const refused: string[] = [];
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('response', (response) => response.status() >= 400 && refused.push(`${response.status()} ${response.url()}`));
+
+    // A newcomer opens the console's address: the sign-in page, without a refused refresh.
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+
+    await signIn(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await page.goto('/login');
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+
+    expect(refused).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
 test.describe('accessibility (axe-core: nothing serious or moderate)', () => {
   // axe is injected as an inline script, which the console's CSP (script-src 'self') forbids.
   test.use({ bypassCSP: true });

@@ -1,10 +1,9 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
+import { HttpTestingController, type TestRequest } from '@angular/common/http/testing';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
-import { provideApiConfiguration, type AuditEventDto } from '@sessions/api-client';
+import { type AuditEventDto } from '@sessions/api-client';
 import { Notifier } from '../../core/ui/notifier';
-import { provideAppIcons } from '../../core/ui/icons';
 import { AuditPage } from './audit-page';
+import { buttonNamed, pageTestProviders, refuse, settle, textOf } from '../../../testing/page-testing';
 
 const LOG = '/api/accounts/me/audit-events';
 const MEMBERS = '/api/accounts/me/members';
@@ -31,13 +30,7 @@ describe('AuditPage (rxResource loader)', () => {
   beforeEach(async () => {
     notifier.error.mockReset();
     TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideApiConfiguration(''),
-        provideAppIcons(),
-        { provide: Notifier, useValue: notifier },
-      ],
+      providers: [...pageTestProviders(), { provide: Notifier, useValue: notifier }],
     });
     backend = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(AuditPage);
@@ -46,12 +39,7 @@ describe('AuditPage (rxResource loader)', () => {
   });
   afterEach(() => backend.verify());
 
-  /** Lets answers reach the resource and renders (not `whenStable()`: a loading resource is a pending task). */
-  const settle = async () => {
-    await new Promise((resolve) => setTimeout(resolve));
-    TestBed.tick();
-  };
-  const text = () => (fixture.nativeElement as HTMLElement).textContent ?? '';
+  const text = () => textOf(fixture);
   const page = () => fixture.componentInstance;
   const logCall = (match: (request: TestRequest['request']) => boolean = () => true): TestRequest =>
     backend.expectOne((r) => r.url === LOG && match(r));
@@ -83,15 +71,10 @@ describe('AuditPage (rxResource loader)', () => {
   });
 
   it("shows the API's problem detail when the log cannot load, and Try again loads it", async () => {
-    logCall().flush(
-      { code: 'forbidden', detail: 'Only owners can read the audit log.' },
-      { status: 403, statusText: 'Forbidden', headers: { 'content-type': 'application/problem+json' } },
-    );
+    refuse(logCall(), 403, 'forbidden', 'Only owners can read the audit log.');
     await settle();
     expect(text()).toContain('Only owners can read the audit log.');
-    Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button'))
-      .find((b) => b.textContent?.includes('Try again'))
-      ?.click();
+    buttonNamed(fixture, 'Try again')?.click();
     await settle();
     logCall().flush({ items: [event('1')], next_cursor: null });
     await settle();

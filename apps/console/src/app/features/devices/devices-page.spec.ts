@@ -1,15 +1,13 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
-import { provideApiConfiguration, type SessionDto } from '@sessions/api-client';
+import { type SessionDto } from '@sessions/api-client';
 import { of } from 'rxjs';
 import { Notifier } from '../../core/ui/notifier';
-import { provideAppIcons } from '../../core/ui/icons';
 import { DevicesPage } from './devices-page';
+import { buttonNamed, pageTestProviders, refuse, settle, textOf } from '../../../testing/page-testing';
 
 const LIST = '/api/me/sessions';
-const PROBLEM = { status: 503, statusText: 'Unavailable', headers: { 'content-type': 'application/problem+json' } };
 
 function device(id: string, extra: Partial<SessionDto> = {}): SessionDto {
   return {
@@ -34,10 +32,7 @@ describe('DevicesPage (rxResource loader)', () => {
     notifier.error.mockReset();
     TestBed.configureTestingModule({
       providers: [
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideApiConfiguration(''),
-        provideAppIcons(),
+        ...pageTestProviders(),
         { provide: Notifier, useValue: notifier },
         { provide: MatDialog, useValue: { open: () => ({ afterClosed: () => of(confirmed()) }) } },
       ],
@@ -48,19 +43,8 @@ describe('DevicesPage (rxResource loader)', () => {
   });
   afterEach(() => backend.verify());
 
-  /**
-   * Lets answers reach the resource and renders. Not `whenStable()`: a resource loading is a
-   * pending task, and several tests look at the page while a call is still open.
-   */
-  const settle = async () => {
-    await new Promise((resolve) => setTimeout(resolve));
-    TestBed.tick();
-  };
-  const text = () => (fixture.nativeElement as HTMLElement).textContent ?? '';
-  const button = (name: string) =>
-    Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find((b) =>
-      b.textContent?.includes(name),
-    ) as HTMLButtonElement;
+  const text = () => textOf(fixture);
+  const button = (name: string) => buttonNamed(fixture, name) as HTMLButtonElement;
   const firstPage = () => backend.expectOne((r) => r.url === LIST && !r.params.has('cursor'));
 
   it('shows the spinner, then the devices of the first page', async () => {
@@ -73,7 +57,7 @@ describe('DevicesPage (rxResource loader)', () => {
   });
 
   it("shows the API's problem detail when the list cannot load, and Try again loads it", async () => {
-    firstPage().flush({ code: 'unavailable', detail: 'The database is resting.' }, PROBLEM);
+    refuse(firstPage(), 503, 'unavailable', 'The database is resting.');
     await settle();
     expect(text()).toContain('The database is resting.');
     button('Try again').click();

@@ -1,14 +1,13 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { signal } from '@angular/core';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
-import { provideApiConfiguration, type MemberDto } from '@sessions/api-client';
+import { type MemberDto } from '@sessions/api-client';
 import { of } from 'rxjs';
 import { AuthState } from '../../core/auth/auth-state';
 import { Notifier } from '../../core/ui/notifier';
-import { provideAppIcons } from '../../core/ui/icons';
 import { MembersPage } from './members-page';
+import { buttonNamed, pageTestProviders, refuse, settle, textOf } from '../../../testing/page-testing';
 
 const LIST = '/api/accounts/me/members';
 
@@ -35,10 +34,7 @@ describe('MembersPage (rxResource loader)', () => {
     notifier.error.mockReset();
     TestBed.configureTestingModule({
       providers: [
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideApiConfiguration(''),
-        provideAppIcons(),
+        ...pageTestProviders(),
         { provide: Notifier, useValue: notifier },
         { provide: AuthState, useValue: { isOwner: signal(true), user: signal({ id: 'me' }) } },
         // Every confirmation is accepted; the devices dialog closes at once.
@@ -51,12 +47,7 @@ describe('MembersPage (rxResource loader)', () => {
   });
   afterEach(() => backend.verify());
 
-  /** Lets answers reach the resource and renders (not `whenStable()`: a loading resource is a pending task). */
-  const settle = async () => {
-    await new Promise((resolve) => setTimeout(resolve));
-    TestBed.tick();
-  };
-  const text = () => (fixture.nativeElement as HTMLElement).textContent ?? '';
+  const text = () => textOf(fixture);
   const page = () => fixture.componentInstance;
 
   it('shows the spinner, then everyone in the account', async () => {
@@ -69,17 +60,10 @@ describe('MembersPage (rxResource loader)', () => {
   });
 
   it("shows the API's refusal when the list cannot load, and Try again loads it", async () => {
-    backend
-      .expectOne(LIST)
-      .flush(
-        { code: 'forbidden', detail: 'Only owners and admins can see the members.' },
-        { status: 403, statusText: 'Forbidden', headers: { 'content-type': 'application/problem+json' } },
-      );
+    refuse(backend.expectOne(LIST), 403, 'forbidden', 'Only owners and admins can see the members.');
     await settle();
     expect(text()).toContain('Only owners and admins can see the members.');
-    Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button'))
-      .find((b) => b.textContent?.includes('Try again'))
-      ?.click();
+    buttonNamed(fixture, 'Try again')?.click();
     await settle();
     backend.expectOne(LIST).flush([member('b')]);
     await settle();
@@ -102,12 +86,12 @@ describe('MembersPage (rxResource loader)', () => {
     backend.expectOne(LIST).flush([member('me', { role: 'owner' })]);
     await settle();
     page()['changeRole'](member('me', { role: 'owner' }), 'admin');
-    backend
-      .expectOne({ method: 'PATCH', url: `${LIST}/me` })
-      .flush(
-        { code: 'last_owner', detail: 'The last active owner cannot be demoted or deactivated.' },
-        { status: 409, statusText: 'Conflict', headers: { 'content-type': 'application/problem+json' } },
-      );
+    refuse(
+      backend.expectOne({ method: 'PATCH', url: `${LIST}/me` }),
+      409,
+      'last_owner',
+      'The last active owner cannot be demoted or deactivated.',
+    );
     await settle();
     expect(notifier.error).toHaveBeenCalledTimes(1);
     expect(text()).toContain('Owner');

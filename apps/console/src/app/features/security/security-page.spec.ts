@@ -1,13 +1,12 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { CUSTOM_ELEMENTS_SCHEMA, signal } from '@angular/core';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
-import { provideApiConfiguration, type Role, type SecurityPolicyDto } from '@sessions/api-client';
+import { type Role, type SecurityPolicyDto } from '@sessions/api-client';
 import { AuthState } from '../../core/auth/auth-state';
-import { provideAppIcons } from '../../core/ui/icons';
 import { LoadState } from '../../shared/load-state';
 import { PageHeader } from '../../shared/page-header';
 import { SecurityPage } from './security-page';
+import { buttonNamed, pageTestProviders, refuse, settle } from '../../../testing/page-testing';
 
 const POLICY = '/api/accounts/me/security';
 
@@ -31,13 +30,7 @@ describe('SecurityPage (rxResource loader)', () => {
   beforeEach(async () => {
     user.set(null);
     TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideApiConfiguration(''),
-        provideAppIcons(),
-        { provide: AuthState, useValue: { user } },
-      ],
+      providers: [...pageTestProviders(), { provide: AuthState, useValue: { user } }],
     });
     TestBed.overrideComponent(SecurityPage, { set: { imports: [LoadState, PageHeader], schemas: [CUSTOM_ELEMENTS_SCHEMA] } });
     backend = TestBed.inject(HttpTestingController);
@@ -46,11 +39,6 @@ describe('SecurityPage (rxResource loader)', () => {
   });
   afterEach(() => backend.verify());
 
-  /** Lets answers reach the resource and renders (not `whenStable()`: a loading resource is a pending task). */
-  const settle = async () => {
-    await new Promise((resolve) => setTimeout(resolve));
-    TestBed.tick();
-  };
   const host = () => fixture.nativeElement as HTMLElement;
   const policyForm = () => host().querySelector('app-policy-form') as (HTMLElement & { policy?: SecurityPolicyDto }) | null;
 
@@ -80,17 +68,10 @@ describe('SecurityPage (rxResource loader)', () => {
   it("shows the API's problem detail when the policy cannot load, and Try again loads it", async () => {
     user.set({ id: 'me', role: 'owner' });
     await settle();
-    backend
-      .expectOne(POLICY)
-      .flush(
-        { code: 'unavailable', detail: 'The database is resting.' },
-        { status: 503, statusText: 'Unavailable', headers: { 'content-type': 'application/problem+json' } },
-      );
+    refuse(backend.expectOne(POLICY), 503, 'unavailable', 'The database is resting.');
     await settle();
     expect(host().textContent).toContain('The database is resting.');
-    Array.from(host().querySelectorAll('button'))
-      .find((b) => b.textContent?.includes('Try again'))
-      ?.click();
+    buttonNamed(fixture, 'Try again')?.click();
     await settle();
     backend.expectOne(POLICY).flush(policy());
     await settle();
