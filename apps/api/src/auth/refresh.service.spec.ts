@@ -1,6 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
 import type { AuditService } from '@sessions/audit';
-import type { EntityManager } from 'typeorm';
 import { ProblemException, rateLimited } from '../common/problem';
 import { loadConfig } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
@@ -91,7 +90,7 @@ describe('RefreshService', () => {
     audit = { record: jest.fn() };
     limits = { takeRefresh: jest.fn(), refreshWasInvalid: jest.fn() };
     const transactions = {
-      run: (work: (m: EntityManager, a: (h: () => void) => void) => unknown) => work({} as EntityManager, () => undefined),
+      run: (work: () => unknown) => work(),
     };
     sut = new RefreshService(
       config,
