@@ -14,6 +14,7 @@ import { CoreModule } from './core.module';
 import { DatabaseModule } from './database/database.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthController } from './health/health.controller';
+import { HealthRepository } from './health/health.repository';
 import { HealthService } from './health/health.service';
 import { IdentitiesModule } from './identities/identities.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -105,7 +106,7 @@ export class AppModule {
         IdentitiesModule,
       ],
       controllers: [HealthController],
-      providers: [HealthService],
+      providers: [HealthService, HealthRepository],
     };
   }
 }

@@ -52,7 +52,8 @@ describe('API walls (eslint.walls.cjs)', () => {
     ["import { Transactions } from '../database/transactions';", /database layer/],
   ])('controllers import no repositories, typeorm or DataSource: %s', (code, message) => {
     expect(errors('src/devices/devices.controller.ts', code)).toEqual([expect.stringMatching(message)]);
-    expect(errors('src/devices/devices.service.ts', code)).toEqual([]);
+    // Services may no longer import TypeORM either (below): the lawful neighbour is a repository.
+    expect(errors('src/devices/devices.repository.ts', code)).toEqual([]);
   });
 
   it.each([
@@ -62,5 +63,38 @@ describe('API walls (eslint.walls.cjs)', () => {
   ])('DTO files import no services: %s', (path, code) => {
     const found = errors(path, code);
     expect(found).toContainEqual(expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*DTO files import no services/));
+  });
+  it.each([
+    ['src/devices/geo-ip.ts', "import { DataSource } from 'typeorm';", /Only repositories .* reach the database/],
+    ['src/common/auth/recent-auth.guard.ts', "import type { EntityManager } from 'typeorm';", /Only repositories .* reach the database/],
+    ['src/auth/token-transport.ts', "import { InjectRepository } from '@nestjs/typeorm';", /Only repositories .* reach the database/],
+    ['src/auth/dto/evil.dto.ts', "import { DataSource } from 'typeorm';", /Only repositories .* reach the database/],
+    ['src/common/evil.ts', "import { TransactionHost } from '@nestjs-cls/transactional';", /go through Transactions/],
+    ['src/devices/devices.service.ts', "import { Column } from 'typeorm';", /Services import no TypeORM/],
+    ['src/devices/devices.service.ts', "import type { EntityManager } from 'typeorm';", /Services import no TypeORM/],
+    ['src/devices/devices.service.ts', "import { TransactionHost } from '@nestjs-cls/transactional';", /go through Transactions/],
+    ['src/health/health.service.ts', "import { DataSource } from 'typeorm';", /Services import no TypeORM/],
+  ])('only repositories and database/ reach the database: %s %s', (path, code, message) => {
+    expect(errors(path, code)).toEqual([expect.stringMatching(message)]);
+  });
+
+  it.each([
+    ['src/devices/devices.service.ts', 'export const f = (db: { query(sql: string): unknown }) => db.query("SELECT 1");'],
+    ['src/auth/evil.ts', 'export const f = (m: { createQueryBuilder(): unknown }) => m.createQueryBuilder();'],
+  ])('only repositories and database/ run SQL: %s', (path, code) => {
+    expect(errors(path, code)).toEqual([expect.stringMatching(/^no-restricted-syntax: Only repositories .* run SQL/)]);
+  });
+
+  it.each([
+    [
+      'src/sessions/sessions.repository.ts',
+      "import { DataSource } from 'typeorm';\nexport const f = (d: DataSource) => d.query('SELECT 1');",
+    ],
+    ['src/database/transactions.ts', "import { TransactionHost } from '@nestjs-cls/transactional';"],
+    ['src/accounts/user.entity.ts', "import { Column, Entity } from 'typeorm';"],
+    ['src/accounts/accounts.module.ts', "import { TypeOrmModule } from '@nestjs/typeorm';"],
+    ['src/devices/devices.service.ts', "import type { SessionEntity } from '../sessions/session.entity';"],
+  ])('lets repositories, database/, entities and modules through: %s', (path, code) => {
+    expect(errors(path, code)).toEqual([]);
   });
 });

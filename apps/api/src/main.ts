@@ -3,8 +3,10 @@ import './thread-pool';
 import 'reflect-metadata';
 import { join } from 'node:path';
 import pino from 'pino';
-import { DataSource } from 'typeorm';
+import { AccountsRepository } from './accounts/accounts.repository';
 import { PasswordHasher } from './accounts/password-hasher';
+import { UsersRepository } from './accounts/users.repository';
+import { Transactions } from './database/transactions';
 import { createApp, drainOf } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
 import { loadOrCreateDevSecrets, RuntimeConfig } from './config/runtime-config';
@@ -120,7 +122,13 @@ async function main(): Promise<void> {
 
   // Demo users only on the embedded database unless SEED_DEMO says otherwise.
   const seed = process.env['SEED_DEMO'] !== undefined ? config.seedDemo : embedded !== null;
-  const demo = seed ? await seedDemo(app.get(DataSource), app.get(PasswordHasher), config.dataDir) : [];
+  const demo = seed
+    ? await seedDemo(
+        { transactions: app.get(Transactions), accounts: app.get(AccountsRepository), users: app.get(UsersRepository) },
+        app.get(PasswordHasher),
+        config.dataDir,
+      )
+    : [];
   await app.listen({ port: config.port, host: '0.0.0.0' });
 
   const base = `http://localhost:${config.port}`;

@@ -1,3 +1,5 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { isDatabaseUnavailable } from '../src/common/problem.filter';
 import { Transactions } from '../src/database/transactions';
 import { createTestApp, TestApp } from './test-app';
@@ -24,11 +26,12 @@ describe('database time bounds', () => {
 
   it('gives slow work (sweep, bulk revocation) the slow bound, client- and server-side, and only for its transaction', async () => {
     const transactions = t.app.get(Transactions);
+    const txHost: TransactionHost<TransactionalAdapterTypeOrm> = t.app.get(TransactionHost);
     const slow = await transactions.run(
-      async (manager) => {
-        const [setting] = await manager.query('SHOW statement_timeout');
+      async () => {
+        const [setting] = await txHost.tx.query('SHOW statement_timeout');
         // Longer than both request bounds: neither the server nor the client cuts it.
-        await manager.query('SELECT pg_sleep(1.2)');
+        await txHost.tx.query('SELECT pg_sleep(1.2)');
         return setting;
       },
       { slow: true },

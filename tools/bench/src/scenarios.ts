@@ -644,7 +644,7 @@ export class Bench {
       captured.push({ text: typeof text === 'string' ? text : text.text, values: [...values] });
       return [];
     };
-    const sessionsRepo = new SessionsRepository({ query: record } as never, { rows: record } as never);
+    const sessionsRepo = new SessionsRepository({ tx: { query: record } } as never, { query: record } as never, { rows: record } as never);
     await sessionsRepo.devicesPage(
       { accountId: user.session.accountId, userId: user.session.userId, currentSessionId: user.session.sessionId },
       new Date(),

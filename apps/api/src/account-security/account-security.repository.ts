@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { PolicyOverrides } from '@sessions/session-policy';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { liveSession } from '../common/live-session.sql';
 
@@ -31,18 +33,21 @@ SELECT u.id AS user_id, u.name, u.email, u.last_login_at, count(*)::int AS sessi
 /** The SQL of the account-security page; every statement is scoped by the caller's account. */
 @Injectable()
 export class AccountSecurityRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly dataSource: DataSource,
+  ) {}
 
-  async updatePolicy(manager: EntityManager, accountId: string, overrides: PolicyOverrides): Promise<void> {
-    await manager.update(
+  async updatePolicy(accountId: string, overrides: PolicyOverrides): Promise<void> {
+    await this.txHost.tx.update(
       AccountEntity,
       { id: accountId },
       { sessionIdleMinutes: overrides.idleMinutes, sessionAbsoluteMinutes: overrides.absoluteMinutes },
     );
   }
 
-  async updateSessionCap(manager: EntityManager, accountId: string, cap: number | null): Promise<void> {
-    await manager.update(AccountEntity, { id: accountId }, { maxSessionsPerUser: cap });
+  async updateSessionCap(accountId: string, cap: number | null): Promise<void> {
+    await this.txHost.tx.update(AccountEntity, { id: accountId }, { maxSessionsPerUser: cap });
   }
 
   async findActiveUsers(accountId: string, now: Date): Promise<ActiveUserRow[]> {

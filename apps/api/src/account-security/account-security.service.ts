@@ -12,8 +12,6 @@ import {
   validatePolicy,
   validateSessionCap,
 } from '@sessions/session-policy';
-import type { EntityManager } from 'typeorm';
-import type { AfterCommit } from '../database/transactions';
 import { overridesOf } from '../accounts/account-policy.service';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
@@ -62,8 +60,8 @@ export class AccountSecurityService {
    * row nor an audit event: the audit log records changes, not page saves.
    */
   async updatePolicy(caller: AuthUser, dto: UpdateSecurityPolicyDto, client: ClientInfo): Promise<SecurityPolicyView> {
-    const saved = await this.transactions.run(async (manager, afterCommit) => {
-      const account = await this.accounts.lockAccount(manager, caller.accountId);
+    const saved = await this.transactions.run(async () => {
+      const account = await this.accounts.lockAccount(caller.accountId);
       if (!account) throw notFound('No such account.');
       const old = overridesOf(account);
       const next = applyPolicyPatch(old, { idleMinutes: dto.idle_minutes, absoluteMinutes: dto.absolute_minutes });
@@ -74,8 +72,8 @@ export class AccountSecurityService {
       const cap = dto.max_sessions_per_user === undefined ? account.maxSessionsPerUser : dto.max_sessions_per_user;
 
       if (next.idleMinutes !== old.idleMinutes || next.absoluteMinutes !== old.absoluteMinutes) {
-        await this.repository.updatePolicy(manager, caller.accountId, next);
-        await this.audit.record(manager, this.context(caller, client), {
+        await this.repository.updatePolicy(caller.accountId, next);
+        await this.audit.record(this.context(caller, client), {
           action: 'account.session_policy_update',
           resourceType: 'account',
           resourceId: caller.accountId,
@@ -87,8 +85,7 @@ export class AccountSecurityService {
           },
         });
       }
-      if (cap !== account.maxSessionsPerUser)
-        await this.updateSessionCap(manager, afterCommit, caller, client, account.maxSessionsPerUser, cap);
+      if (cap !== account.maxSessionsPerUser) await this.updateSessionCap(caller, client, account.maxSessionsPerUser, cap);
       return { overrides: next, cap };
     });
     return this.view(caller.accountId, saved.overrides, saved.cap);
@@ -99,21 +96,13 @@ export class AccountSecurityService {
    * sessions beyond it end with `session_limit`, each audited like a sign-in beyond the
    * cap (`session.revoked`, here `by: owner`), then the change itself with how many ended.
    */
-  private async updateSessionCap(
-    manager: EntityManager,
-    afterCommit: AfterCommit,
-    caller: AuthUser,
-    client: ClientInfo,
-    old: number | null,
-    cap: number | null,
-  ): Promise<void> {
+  private async updateSessionCap(caller: AuthUser, client: ClientInfo, old: number | null, cap: number | null): Promise<void> {
     const system = this.config.sessionMaxPerUser;
-    await this.repository.updateSessionCap(manager, caller.accountId, cap);
-    const ended = await this.sessions.endBeyondAccountCap(manager, afterCommit, caller.accountId, effectiveSessionCap(cap, system));
+    await this.repository.updateSessionCap(caller.accountId, cap);
+    const ended = await this.sessions.endBeyondAccountCap(caller.accountId, effectiveSessionCap(cap, system));
     const context = this.context(caller, client);
     // One statement however many end: lowering the cap may end thousands across the account.
     await this.audit.recordMany(
-      manager,
       context,
       ended.map((session) => ({
         action: 'session.revoked' as const,
@@ -122,7 +111,7 @@ export class AccountSecurityService {
         details: { session_id: session.id, by: 'owner' as const, reason: 'session_limit' as const, user_id: session.userId },
       })),
     );
-    await this.audit.record(manager, context, {
+    await this.audit.record(context, {
       action: 'account.session_cap_update',
       resourceType: 'account',
       resourceId: caller.accountId,
@@ -145,14 +134,12 @@ export class AccountSecurityService {
    */
   async revokeSessions(caller: AuthUser, scope: RevokeScope, client: ClientInfo): Promise<number> {
     return this.transactions.run(
-      async (manager, afterCommit) => {
+      async () => {
         const ended = await this.sessions.revoke(
-          manager,
-          afterCommit,
           { accountId: caller.accountId, exceptUserId: scope === 'others' ? caller.userId : undefined },
           'bulk_revoked',
         );
-        await this.audit.record(manager, this.context(caller, client), {
+        await this.audit.record(this.context(caller, client), {
           action: 'account.sessions_revoked_bulk',
           resourceType: 'account',
           resourceId: caller.accountId,

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditPolicyValues, AuditService } from '@sessions/audit';
 import { EffectivePolicy, resolvePolicy, RoleOverride, tightenForRole, validateRoleOverride } from '@sessions/session-policy';
-import type { EntityManager } from 'typeorm';
 import { overridesOf } from '../accounts/account-policy.service';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { ROLES, type Role } from '../common/auth/roles';
@@ -57,16 +56,16 @@ export class RolePoliciesService {
   }
 
   private async change(caller: AuthUser, role: Role, next: RoleOverride | null, client: ClientInfo): Promise<RolePolicyView> {
-    return this.transactions.run(async (manager) => {
-      const account = await this.accountPolicy(caller.accountId, manager);
-      const old = (await this.repository.findAll(caller.accountId, manager)).get(role) ?? null;
+    return this.transactions.run(async () => {
+      const account = await this.accountPolicy(caller.accountId, { lock: true });
+      const old = (await this.repository.findAll(caller.accountId)).get(role) ?? null;
       const before = this.view(role, old, account);
       const after = this.view(role, next, account);
       if (same(old, next)) return after;
 
-      if (next) await this.repository.upsert(manager, caller.accountId, role, next, this.clock.now());
-      else await this.repository.remove(manager, caller.accountId, role);
-      await this.audit.record(manager, auditContext(caller, client, this.clock.now()), {
+      if (next) await this.repository.upsert(caller.accountId, role, next, this.clock.now());
+      else await this.repository.remove(caller.accountId, role);
+      await this.audit.record(auditContext(caller, client, this.clock.now()), {
         action: 'account.role_policy_update',
         resourceType: 'account',
         resourceId: caller.accountId,
@@ -82,9 +81,9 @@ export class RolePoliciesService {
     });
   }
 
-  /** The account's effective policy; with a manager, the account row is locked first. */
-  private async accountPolicy(accountId: string, manager?: EntityManager): Promise<EffectivePolicy> {
-    const account = manager ? await this.accounts.lockAccount(manager, accountId) : await this.accounts.findAccount(accountId);
+  /** The account's effective policy; with `lock` (inside a transaction), the account row is locked first. */
+  private async accountPolicy(accountId: string, { lock = false } = {}): Promise<EffectivePolicy> {
+    const account = lock ? await this.accounts.lockAccount(accountId) : await this.accounts.findAccount(accountId);
     if (!account) throw notFound('No such account.');
     return resolvePolicy(overridesOf(account), this.config.policy);
   }

@@ -47,8 +47,8 @@ export class SignInPolicyService {
    * provider could be used — members would be left with no way in at all.
    */
   async update(caller: AuthUser, dto: UpdateSignInPolicyDto, client: ClientInfo): Promise<SignInPolicyView> {
-    return this.transactions.run(async (manager) => {
-      const account = await this.accounts.lockAccount(manager, caller.accountId);
+    return this.transactions.run(async () => {
+      const account = await this.accounts.lockAccount(caller.accountId);
       if (!account) throw notFound('No such account.');
       const old = this.view(account);
       const providers = normalised(dto.allowed_providers, false);
@@ -74,16 +74,8 @@ export class SignInPolicyService {
       ) {
         return old;
       }
-      await manager.update(
-        AccountEntity,
-        { id: caller.accountId },
-        {
-          requireExternalSignIn: next.requireExternalSignIn,
-          allowedSignInProviders: next.allowedProviders,
-          allowedEmailDomains: next.allowedEmailDomains,
-        },
-      );
-      await this.audit.record(manager, auditContext(caller, client, this.clock.now()), {
+      await this.accounts.updateSignInPolicy(caller.accountId, next);
+      await this.audit.record(auditContext(caller, client, this.clock.now()), {
         action: 'account.sign_in_policy_update',
         resourceType: 'account',
         resourceId: caller.accountId,

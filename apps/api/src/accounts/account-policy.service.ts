@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { effectiveSessionCap, EffectivePolicy, PolicyOverrides, resolvePolicy, tightenForRole } from '@sessions/session-policy';
-import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import type { AccountEntity } from './account.entity';
@@ -25,14 +24,14 @@ export class AccountPolicyService {
     private readonly accounts: AccountsRepository,
   ) {}
 
-  async effectiveFor(accountId: string, manager?: EntityManager): Promise<EffectivePolicy> {
-    const account = await this.accounts.findAccount(accountId, manager);
+  async effectiveFor(accountId: string): Promise<EffectivePolicy> {
+    const account = await this.accounts.findAccount(accountId);
     return resolvePolicy(account ? overridesOf(account) : { idleMinutes: null, absoluteMinutes: null }, this.config.policy);
   }
 
   /** For a sign-in, in its transaction (see `AccountsRepository.sessionTerms` for the lock it takes). */
-  async sessionTermsFor(manager: EntityManager, accountId: string, role: Role): Promise<SessionTerms> {
-    const row = await this.accounts.sessionTerms(manager, accountId, role);
+  async sessionTermsFor(accountId: string, role: Role): Promise<SessionTerms> {
+    const row = await this.accounts.sessionTerms(accountId, role);
     const account = resolvePolicy(
       { idleMinutes: row?.session_idle_minutes ?? null, absoluteMinutes: row?.session_absolute_minutes ?? null },
       this.config.policy,

@@ -12,11 +12,12 @@ import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, UserEntity]), SessionsModule, DevicesModule, AuditModule],
   controllers: [MembersController, MemberSessionsController],
-  providers: [AccountsRepository, AccountPolicyService, MembersService, MemberSessionsService, PasswordHasher],
-  exports: [AccountsRepository, AccountPolicyService, PasswordHasher],
+  providers: [AccountsRepository, UsersRepository, AccountPolicyService, MembersService, MemberSessionsService, PasswordHasher],
+  exports: [AccountsRepository, UsersRepository, AccountPolicyService, PasswordHasher],
 })
 export class AccountsModule {}

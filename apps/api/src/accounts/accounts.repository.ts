@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { prepared, PreparedQueries } from '../database/prepared';
 import { liveSession } from '../common/live-session.sql';
 import { AccountEntity } from './account.entity';
@@ -34,6 +36,7 @@ export interface SessionTermsRow {
 @Injectable()
 export class AccountsRepository {
   constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     @InjectRepository(AccountEntity) private readonly accounts: Repository<AccountEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly prepared: PreparedQueries,
@@ -44,21 +47,43 @@ export class AccountsRepository {
     return row ? { id: row.id, accountId: row.account_id, email: row.email, name: row.name, role: row.role } : null;
   }
 
-  findAccount(accountId: string, manager?: EntityManager): Promise<AccountEntity | null> {
-    return (manager?.getRepository(AccountEntity) ?? this.accounts).findOneBy({ id: accountId });
+  findAccount(accountId: string): Promise<AccountEntity | null> {
+    return this.txHost.tx.getRepository(AccountEntity).findOneBy({ id: accountId });
+  }
+
+  /** A new account with the default policy (no overrides). */
+  async createAccount(name: string): Promise<AccountEntity> {
+    const repository = this.txHost.tx.getRepository(AccountEntity);
+    return repository.save(repository.create({ name, sessionIdleMinutes: null, sessionAbsoluteMinutes: null }));
+  }
+
+  /** The account's sign-in policy (issue 9): external sign-in required, accepted providers and email domains. */
+  async updateSignInPolicy(
+    accountId: string,
+    policy: { requireExternalSignIn: boolean; allowedProviders: string[] | null; allowedEmailDomains: string[] | null },
+  ): Promise<void> {
+    await this.txHost.tx.update(
+      AccountEntity,
+      { id: accountId },
+      {
+        requireExternalSignIn: policy.requireExternalSignIn,
+        allowedSignInProviders: policy.allowedProviders,
+        allowedEmailDomains: policy.allowedEmailDomains,
+      },
+    );
   }
 
   /** Locks the account row so membership and policy changes of one account serialise. */
-  lockAccount(manager: EntityManager, accountId: string): Promise<AccountEntity | null> {
-    return manager.getRepository(AccountEntity).findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
+  lockAccount(accountId: string): Promise<AccountEntity | null> {
+    return this.txHost.tx.getRepository(AccountEntity).findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
   }
 
   findUserByEmail(email: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ email: email.toLowerCase() });
   }
 
-  findUser(accountId: string, userId: string, manager?: EntityManager): Promise<UserEntity | null> {
-    return (manager?.getRepository(UserEntity) ?? this.users).findOneBy({ id: userId, accountId });
+  findUser(accountId: string, userId: string): Promise<UserEntity | null> {
+    return this.txHost.tx.getRepository(UserEntity).findOneBy({ id: userId, accountId });
   }
 
   listUsers(accountId: string): Promise<UserEntity[]> {
@@ -70,10 +95,10 @@ export class AccountsRepository {
    * both deadlines, as the device list counts them. Walks `ix_sessions_account_live`;
    * users without one are absent from the map.
    */
-  async countLiveSessions(accountId: string, now: Date, userId?: string, manager?: EntityManager): Promise<Map<string, number>> {
+  async countLiveSessions(accountId: string, now: Date, userId?: string): Promise<Map<string, number>> {
     const params: unknown[] = [accountId, now];
     const byUser = userId === undefined ? '' : `AND s.user_id = $${params.push(userId)}`;
-    const rows: { user_id: string; count: number }[] = await (manager ?? this.users.manager).query(
+    const rows: { user_id: string; count: number }[] = await this.txHost.tx.query(
       `SELECT s.user_id, count(*)::int AS count
          FROM sessions s
         WHERE s.account_id = $1 ${byUser}
@@ -91,8 +116,8 @@ export class AccountsRepository {
    * write lock) wait for the sign-ins already reading the old cap and vice versa, so a
    * lowered cap is never undercut by a sign-in that read the old one.
    */
-  async sessionTerms(manager: EntityManager, accountId: string, role: Role): Promise<SessionTermsRow | null> {
-    const rows: SessionTermsRow[] = await manager.query(
+  async sessionTerms(accountId: string, role: Role): Promise<SessionTermsRow | null> {
+    const rows: SessionTermsRow[] = await this.txHost.tx.query(
       `SELECT a.session_idle_minutes, a.session_absolute_minutes, a.max_sessions_per_user,
               rp.idle_minutes AS role_idle_minutes, rp.absolute_minutes AS role_absolute_minutes
          FROM accounts a
@@ -104,7 +129,7 @@ export class AccountsRepository {
     return rows[0] ?? null;
   }
 
-  countActiveOwners(manager: EntityManager, accountId: string): Promise<number> {
-    return manager.getRepository(UserEntity).countBy({ accountId, role: 'owner', isActive: true });
+  countActiveOwners(accountId: string): Promise<number> {
+    return this.txHost.tx.getRepository(UserEntity).countBy({ accountId, role: 'owner', isActive: true });
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@sessions/audit';
-import type { EntityManager } from 'typeorm';
 import { auditContext } from '../common/audit-context';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
@@ -40,16 +39,11 @@ export class MemberSessionsService {
     await this.requireMember(caller, memberId);
     const live = await this.sessions.findLiveForUser(caller.accountId, memberId);
     if (!live.some((session) => session.id === sessionId)) throw notFound('No such active session of this member.');
-    await this.transactions.run(async (manager, afterCommit) => {
-      const ended = await this.sessions.revoke(
-        manager,
-        afterCommit,
-        { accountId: caller.accountId, userId: memberId, sessionId },
-        'owner_revoked',
-      );
+    await this.transactions.run(async () => {
+      const ended = await this.sessions.revoke({ accountId: caller.accountId, userId: memberId, sessionId }, 'owner_revoked');
       // Ended by someone else between the read and this statement.
       if (ended.length === 0) throw notFound('No such active session of this member.');
-      await this.recordRevoked(manager, caller, client, memberId, ended);
+      await this.recordRevoked(caller, client, memberId, ended);
     });
   }
 
@@ -60,9 +54,9 @@ export class MemberSessionsService {
    */
   async revokeAll(caller: AuthUser, memberId: string, client: ClientInfo): Promise<number> {
     await this.requireMember(caller, memberId);
-    return this.transactions.run(async (manager, afterCommit) => {
-      const ended = await this.sessions.revoke(manager, afterCommit, { accountId: caller.accountId, userId: memberId }, 'owner_revoked');
-      await this.recordRevoked(manager, caller, client, memberId, ended);
+    return this.transactions.run(async () => {
+      const ended = await this.sessions.revoke({ accountId: caller.accountId, userId: memberId }, 'owner_revoked');
+      await this.recordRevoked(caller, client, memberId, ended);
       return ended.length;
     });
   }
@@ -72,16 +66,9 @@ export class MemberSessionsService {
   }
 
   /** One `session.revoked` event per ended session, in the ending transaction. */
-  private async recordRevoked(
-    manager: EntityManager,
-    caller: AuthUser,
-    client: ClientInfo,
-    memberId: string,
-    sessionIds: readonly string[],
-  ): Promise<void> {
+  private async recordRevoked(caller: AuthUser, client: ClientInfo, memberId: string, sessionIds: readonly string[]): Promise<void> {
     // One statement for all of them: a bulk sign-out must stay a constant number of round trips.
     await this.audit.recordMany(
-      manager,
       auditContext(caller, client, this.clock.now()),
       sessionIds.map((sessionId) => ({
         action: 'session.revoked' as const,

@@ -11,7 +11,7 @@ import { isUniqueViolation } from '../database/errors';
 import { AccountsRepository } from './accounts.repository';
 import type { CreateMemberDto, MemberView, UpdateMemberDto } from './dto/member.dto';
 import { PasswordHasher } from './password-hasher';
-import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 /** Members of the caller's account. Every query is scoped by the caller's account id. */
 @Injectable()
@@ -20,6 +20,7 @@ export class MembersService {
     private readonly clock: Clock,
     private readonly transactions: Transactions,
     private readonly accounts: AccountsRepository,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
@@ -36,18 +37,15 @@ export class MembersService {
   async add(caller: AuthUser, dto: CreateMemberDto, client: ClientInfo): Promise<MemberView> {
     const passwordHash = await this.hasher.hash(dto.password);
     try {
-      return await this.transactions.run(async (manager) => {
-        const user = manager.create(UserEntity, {
+      return await this.transactions.run(async () => {
+        const user = await this.users.create({
           accountId: caller.accountId,
           email: dto.email,
           name: dto.name,
           role: dto.role,
           passwordHash,
-          isActive: true,
-          lastLoginAt: null,
         });
-        await manager.save(user);
-        await this.audit.record(manager, this.context(caller, client), {
+        await this.audit.record(this.context(caller, client), {
           action: 'member.added',
           resourceType: 'user',
           resourceId: user.id,
@@ -67,30 +65,30 @@ export class MembersService {
    * Deactivation and role changes end the member's sessions at once.
    */
   async update(caller: AuthUser, userId: string, dto: UpdateMemberDto, client: ClientInfo): Promise<MemberView> {
-    return this.transactions.run(async (manager, afterCommit) => {
-      await this.accounts.lockAccount(manager, caller.accountId);
-      const user = await this.accounts.findUser(caller.accountId, userId, manager);
+    return this.transactions.run(async () => {
+      await this.accounts.lockAccount(caller.accountId);
+      const user = await this.accounts.findUser(caller.accountId, userId);
       if (!user) throw notFound('No such member in this account.');
       const role = dto.role ?? user.role;
       const isActive = dto.is_active ?? user.isActive;
       const losesOwnership = user.role === 'owner' && user.isActive && (role !== 'owner' || !isActive);
-      if (losesOwnership && (await this.accounts.countActiveOwners(manager, caller.accountId)) <= 1) {
+      if (losesOwnership && (await this.accounts.countActiveOwners(caller.accountId)) <= 1) {
         throw conflict('The last active owner cannot be demoted or deactivated.');
       }
-      await manager.update(UserEntity, { id: user.id, accountId: caller.accountId }, { role, isActive });
+      await this.users.setRoleAndActive(caller.accountId, user.id, role, isActive);
       if (user.isActive && !isActive) {
-        await this.sessions.revoke(manager, afterCommit, { accountId: caller.accountId, userId: user.id }, 'user_deactivated');
+        await this.sessions.revoke({ accountId: caller.accountId, userId: user.id }, 'user_deactivated');
       } else if (role !== user.role) {
         // Access tokens carry the role: end the member's sessions so no token keeps the old one.
-        await this.sessions.revoke(manager, afterCommit, { accountId: caller.accountId, userId: user.id }, 'role_changed');
+        await this.sessions.revoke({ accountId: caller.accountId, userId: user.id }, 'role_changed');
       }
-      await this.audit.record(manager, this.context(caller, client), {
+      await this.audit.record(this.context(caller, client), {
         action: 'member.updated',
         resourceType: 'user',
         resourceId: user.id,
         details: { user_id: user.id, role, is_active: isActive },
       });
-      const counts = await this.accounts.countLiveSessions(caller.accountId, this.clock.now(), user.id, manager);
+      const counts = await this.accounts.countLiveSessions(caller.accountId, this.clock.now(), user.id);
       return { user: Object.assign(user, { role, isActive }), activeSessionCount: counts.get(user.id) ?? 0 };
     });
   }

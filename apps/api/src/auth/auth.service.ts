@@ -1,9 +1,9 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
-import { AccountEntity } from '../accounts/account.entity';
 import { AccountsRepository, UserProfile } from '../accounts/accounts.repository';
-import { UserEntity } from '../accounts/user.entity';
+import type { UserEntity } from '../accounts/user.entity';
+import { UsersRepository } from '../accounts/users.repository';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
 import { conflict, notFound, ProblemException, unauthenticated, validationFailed } from '../common/problem';
@@ -29,6 +29,7 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly transactions: Transactions,
     private readonly accounts: AccountsRepository,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly signIn: SignInService,
     private readonly tokens: TokenService,
@@ -43,20 +44,10 @@ export class AuthService {
     await this.limits.takeSignup(client);
     const passwordHash = await this.hasher.hash(dto.password);
     try {
-      return await this.transactions.run(async (manager, afterCommit) => {
-        const account = manager.create(AccountEntity, { name: dto.account_name, sessionIdleMinutes: null, sessionAbsoluteMinutes: null });
-        await manager.save(account);
-        const owner = manager.create(UserEntity, {
-          accountId: account.id,
-          email: dto.email,
-          name: dto.name,
-          role: 'owner',
-          passwordHash,
-          isActive: true,
-          lastLoginAt: null,
-        });
-        await manager.save(owner);
-        return this.signIn.startSession(manager, afterCommit, owner, client, 'signup');
+      return await this.transactions.run(async () => {
+        const account = await this.accounts.createAccount(dto.account_name);
+        const owner = await this.users.create({ accountId: account.id, email: dto.email, name: dto.name, role: 'owner', passwordHash });
+        return this.signIn.startSession(owner, client, 'signup');
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('That email is already registered.');
@@ -78,9 +69,7 @@ export class AuthService {
       const user = await this.verifiedUser(email, password, client, attempt);
       await attempt.succeeded();
       await this.refuseWhenSsoRequired(user, client);
-      return await this.transactions.run((manager, afterCommit) =>
-        this.signIn.startSession(manager, afterCommit, user, client, 'password'),
-      );
+      return await this.transactions.run(() => this.signIn.startSession(user, client, 'password'));
     } finally {
       // Neither a failure nor a success (e.g. the database failed): the attempt counts for nothing.
       await attempt.release();
@@ -96,8 +85,8 @@ export class AuthService {
     if (user.role === 'owner') return;
     const account = await this.accounts.findAccount(user.accountId);
     if (!account?.requireExternalSignIn) return;
-    await this.transactions.run((manager) =>
-      this.audit.record(manager, auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
+    await this.transactions.run(() =>
+      this.audit.record(auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
         action: 'auth.login_failed',
         resourceType: 'user',
         resourceId: user.id,
@@ -119,8 +108,8 @@ export class AuthService {
     await attempt.failed();
     if (user) {
       const reason = !ok ? 'wrong_password' : 'inactive_user';
-      await this.transactions.run((manager) =>
-        this.audit.record(manager, auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
+      await this.transactions.run(() =>
+        this.audit.record(auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
           action: 'auth.login_failed',
           resourceType: 'user',
           resourceId: user.id,
@@ -140,10 +129,10 @@ export class AuthService {
     if (!claims) return;
     const token = await this.sessions.findByJtiHash(hashJti(claims.jti));
     if (!token || token.sessionRevokedAt !== null || token.sessionId !== claims.sid) return;
-    await this.transactions.run(async (manager, afterCommit) => {
-      const ended = await this.sessions.revoke(manager, afterCommit, { accountId: token.accountId, sessionId: token.sessionId }, 'logout');
+    await this.transactions.run(async () => {
+      const ended = await this.sessions.revoke({ accountId: token.accountId, sessionId: token.sessionId }, 'logout');
       if (ended.length === 0) return;
-      await this.audit.record(manager, auditContext(token, client, this.clock.now()), {
+      await this.audit.record(auditContext(token, client, this.clock.now()), {
         action: 'session.revoked',
         resourceType: 'session',
         resourceId: token.sessionId,
@@ -163,15 +152,13 @@ export class AuthService {
     }
     await this.limits.passwordCheckPassed(user.id);
     const passwordHash = await this.hasher.hash(dto.new_password);
-    await this.transactions.run(async (manager, afterCommit) => {
-      await manager.update(UserEntity, { id: user.id, accountId: user.accountId }, { passwordHash });
+    await this.transactions.run(async () => {
+      await this.users.setPasswordHash(user.accountId, user.id, passwordHash);
       const ended = await this.sessions.revoke(
-        manager,
-        afterCommit,
         { accountId: caller.accountId, userId: caller.userId, exceptSessionId: caller.sessionId },
         'password_changed',
       );
-      await this.audit.record(manager, auditContext(caller, client, this.clock.now()), {
+      await this.audit.record(auditContext(caller, client, this.clock.now()), {
         action: 'auth.password_changed',
         resourceType: 'user',
         resourceId: caller.userId,

@@ -100,9 +100,7 @@ export class RefreshService {
 
   /** Ends one session; false when it had already ended (someone else got there first). */
   private async end(accountId: string, sessionId: string, reason: RevokeReason): Promise<boolean> {
-    const ids = await this.transactions.run((manager, afterCommit) =>
-      this.sessions.revoke(manager, afterCommit, { accountId, sessionId }, reason),
-    );
+    const ids = await this.transactions.run(() => this.sessions.revoke({ accountId, sessionId }, reason));
     return ids.length > 0;
   }
 
@@ -169,15 +167,10 @@ export class RefreshService {
   private async detectReuse(token: UsedTokenInfo, client: ClientInfo): Promise<'inside_grace' | 'ended' | 'already_ended'> {
     const graceEndsAt = (token.usedAt?.getTime() ?? 0) + this.config.refreshReuseGraceSeconds * 1000;
     if (this.clock.now().getTime() <= graceEndsAt) return 'inside_grace';
-    const ended = await this.transactions.run(async (manager, afterCommit) => {
-      const ids = await this.sessions.revoke(
-        manager,
-        afterCommit,
-        { accountId: token.accountId, sessionId: token.sessionId },
-        'refresh_reuse',
-      );
+    const ended = await this.transactions.run(async () => {
+      const ids = await this.sessions.revoke({ accountId: token.accountId, sessionId: token.sessionId }, 'refresh_reuse');
       if (ids.length === 0) return false; // someone else ended it first: one audit row only
-      await this.audit.record(manager, auditContext(token, client, this.clock.now()), {
+      await this.audit.record(auditContext(token, client, this.clock.now()), {
         action: 'session.refresh_reuse_detected',
         resourceType: 'session',
         resourceId: token.sessionId,

@@ -1,5 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsModule } from 'nestjs-cls';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { dataSourceOptions } from './data-source';
@@ -22,6 +26,13 @@ import { Transactions } from './transactions';
         retryAttempts: 0,
         manualInitialization: false,
       }),
+    }),
+    // The async context that carries the running transaction (ADR 0022). No middleware:
+    // a context exists only inside `Transactions.run`, so requests that open no
+    // transaction (the refresh rotation, guarded reads) pay nothing for it.
+    ClsModule.forRoot({
+      global: true,
+      plugins: [new ClsPluginTransactional({ adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: DataSource }) })],
     }),
   ],
   providers: [Transactions, PreparedQueries],

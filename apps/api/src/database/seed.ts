@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { DataSource } from 'typeorm';
-import { AccountEntity } from '../accounts/account.entity';
+import type { AccountsRepository } from '../accounts/accounts.repository';
 import { PasswordHasher } from '../accounts/password-hasher';
+import type { UsersRepository } from '../accounts/users.repository';
 import type { Role } from '../common/auth/roles';
-import { UserEntity } from '../accounts/user.entity';
+import type { Transactions } from './transactions';
 
 export interface DemoUser {
   email: string;
@@ -25,28 +25,22 @@ const DEMO_USERS: Omit<DemoUser, 'password'>[] = [
  * passwords are generated on first start and kept in the data folder, so the
  * repository holds no usable credential.
  */
-export async function seedDemo(dataSource: DataSource, hasher: PasswordHasher, dataDir: string): Promise<DemoUser[]> {
+export async function seedDemo(
+  store: { transactions: Transactions; accounts: AccountsRepository; users: UsersRepository },
+  hasher: PasswordHasher,
+  dataDir: string,
+): Promise<DemoUser[]> {
   const file = join(resolve(dataDir), 'demo-users.json');
   const users: DemoUser[] = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as DemoUser[])
     : DEMO_USERS.map((user) => ({ ...user, password: randomBytes(9).toString('base64url') }));
-  const existing = await dataSource.getRepository(UserEntity).findOneBy({ email: users[0].email });
+  const existing = await store.accounts.findUserByEmail(users[0].email);
   if (existing) return users;
-  await dataSource.transaction(async (manager) => {
-    const account = manager.create(AccountEntity, { name: 'Demo Co', sessionIdleMinutes: null, sessionAbsoluteMinutes: null });
-    await manager.save(account);
+  await store.transactions.run(async () => {
+    const account = await store.accounts.createAccount('Demo Co');
     for (const user of users) {
-      await manager.save(
-        manager.create(UserEntity, {
-          accountId: account.id,
-          email: user.email,
-          name: user.name,
-          role: user.role,
-          passwordHash: await hasher.hash(user.password),
-          isActive: true,
-          lastLoginAt: null,
-        }),
-      );
+      const passwordHash = await hasher.hash(user.password);
+      await store.users.create({ accountId: account.id, email: user.email, name: user.name, role: user.role, passwordHash });
     }
   });
   writeFileSync(file, JSON.stringify(users, null, 2), { mode: 0o600 });

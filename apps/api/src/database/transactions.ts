@@ -1,55 +1,83 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsService } from 'nestjs-cls';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { SLOW_QUERY_TIMEOUT } from './bounded-client';
 
-export type AfterCommit = (hook: () => void) => void;
+/** The transaction host every repository reads its `EntityManager` from (`tx`). */
+export type Tx = TransactionHost<TransactionalAdapterTypeOrm>;
+
+/** Where the running transaction's after-commit hooks wait (a CLS key). */
+const AFTER_COMMIT = Symbol('afterCommitHooks');
 
 /**
- * Runs work in one database transaction. `afterCommit` hooks run only once the
- * transaction committed — e.g. telling this process's revocation cache about
- * sessions that ended, which must not happen for a rolled-back change.
+ * Runs work in one database transaction, held in the async context (nestjs-cls): every
+ * repository called inside `work` writes through it (`TransactionHost.tx`), so nothing
+ * passes an `EntityManager` along (ADR 0022).
+ *
+ * {@link afterCommit} hooks run only once the outermost transaction committed — e.g.
+ * telling this process's revocation cache about sessions that ended, which must not
+ * happen for a rolled-back change. A `run` inside a running transaction joins it; its
+ * hooks wait for the outer commit.
  *
  * `slow` work (the expired-session sweep, bulk revocation) may legitimately take
  * longer than a request's query bound: it gets DATABASE_SLOW_QUERY_TIMEOUT_MS, both
- * server-side (`SET LOCAL statement_timeout`) and client-side.
+ * server-side (`SET LOCAL statement_timeout`) and client-side, from its first statement
+ * through COMMIT/ROLLBACK; the connection goes back to the pool without it.
  */
 @Injectable()
 export class Transactions {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cls: ClsService,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  async run<T>(work: (manager: EntityManager, afterCommit: AfterCommit) => Promise<T>, options: { slow?: boolean } = {}): Promise<T> {
+  async run<T>(work: () => Promise<T>, options: { slow?: boolean } = {}): Promise<T> {
+    if (this.txHost.isTransactionActive()) return work();
     const hooks: (() => void)[] = [];
-    const result = options.slow
-      ? await this.slowTransaction((manager) => work(manager, (hook) => hooks.push(hook)))
-      : await this.dataSource.transaction((manager) => work(manager, (hook) => hooks.push(hook)));
+    const result = await this.cls.run({ ifNested: 'inherit' }, () => {
+      this.cls.set(AFTER_COMMIT, hooks);
+      return this.txHost.withTransaction(async () => {
+        if (options.slow) await this.slowLane();
+        return work();
+      });
+    });
     for (const hook of hooks) hook();
     return result;
   }
 
-  private async slowTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const runner: QueryRunner = this.dataSource.createQueryRunner();
+  /**
+   * Runs `hook` once the running transaction committed (never when it rolls back);
+   * outside a transaction the change is already committed, so it runs at once.
+   */
+  afterCommit(hook: () => void): void {
+    if (!this.txHost.isTransactionActive()) {
+      hook();
+      return;
+    }
+    const hooks = this.cls.get<(() => void)[] | undefined>(AFTER_COMMIT);
+    // A transaction begun elsewhere (TransactionHost directly) has no hook list: running
+    // the hook now would run it before the commit, so refuse loudly instead.
+    if (!hooks) throw new Error('afterCommit needs a transaction begun by Transactions.run');
+    hooks.push(hook);
+  }
+
+  private async slowLane(): Promise<void> {
+    const runner = this.txHost.tx.queryRunner as PostgresQueryRunner;
+    // Already connected (the transaction began): connect() hands back its pg client.
     const client = (await runner.connect()) as Record<symbol, number | undefined>;
     const slowMs = this.config.databaseTimeouts.slowMs;
     client[SLOW_QUERY_TIMEOUT] = slowMs;
-    try {
-      await runner.startTransaction();
-      try {
-        await runner.query(`SET LOCAL statement_timeout = ${Math.floor(slowMs)}`);
-        const result = await work(runner.manager);
-        await runner.commitTransaction();
-        return result;
-      } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-        throw error;
-      }
-    } finally {
+    // TypeORM releases the runner after COMMIT or ROLLBACK: clear the bound just before.
+    const release = runner.release.bind(runner);
+    runner.release = () => {
       client[SLOW_QUERY_TIMEOUT] = undefined;
-      await runner.release();
-    }
+      return release();
+    };
+    await runner.query(`SET LOCAL statement_timeout = ${Math.floor(slowMs)}`);
   }
 }

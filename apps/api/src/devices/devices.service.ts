@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
-import type { EntityManager } from 'typeorm';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
 import { notFound, validationFailed } from '../common/problem';
@@ -70,16 +69,11 @@ export class DevicesService {
     if (!live.some((session) => session.id === sessionId)) {
       throw notFound('No such active session.');
     }
-    await this.transactions.run(async (manager, afterCommit) => {
-      const ended = await this.sessions.revoke(
-        manager,
-        afterCommit,
-        { accountId: caller.accountId, userId: caller.userId, sessionId },
-        'device_revoked',
-      );
+    await this.transactions.run(async () => {
+      const ended = await this.sessions.revoke({ accountId: caller.accountId, userId: caller.userId, sessionId }, 'device_revoked');
       // Ended by someone else between the read and this statement.
       if (ended.length === 0) throw notFound('No such active session.');
-      await this.recordRevoked(manager, caller, client, ended, 'device_revoked');
+      await this.recordRevoked(caller, client, ended, 'device_revoked');
     });
   }
 
@@ -91,10 +85,8 @@ export class DevicesService {
    * which can only make "sign out everywhere else" more thorough.
    */
   async revokeOthers(caller: AuthUser, client: ClientInfo): Promise<number> {
-    return this.transactions.run(async (manager, afterCommit) => {
+    return this.transactions.run(async () => {
       const ended = await this.sessions.revoke(
-        manager,
-        afterCommit,
         {
           accountId: caller.accountId,
           userId: caller.userId,
@@ -102,7 +94,7 @@ export class DevicesService {
         },
         'others_revoked',
       );
-      await this.recordRevoked(manager, caller, client, ended, 'others_revoked');
+      await this.recordRevoked(caller, client, ended, 'others_revoked');
       return ended.length;
     });
   }
@@ -112,16 +104,9 @@ export class DevicesService {
   }
 
   /** One `session.revoked` event per ended session, in the ending transaction. */
-  private async recordRevoked(
-    manager: EntityManager,
-    caller: AuthUser,
-    client: ClientInfo,
-    sessionIds: readonly string[],
-    reason: RevokeReason,
-  ): Promise<void> {
+  private async recordRevoked(caller: AuthUser, client: ClientInfo, sessionIds: readonly string[], reason: RevokeReason): Promise<void> {
     // One statement for all of them: a bulk sign-out must stay a constant number of round trips.
     await this.audit.recordMany(
-      manager,
       auditContext(caller, client, this.clock.now()),
       sessionIds.map((sessionId) => ({
         action: 'session.revoked' as const,

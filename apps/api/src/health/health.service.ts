@@ -1,14 +1,14 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ProblemException } from '../common/problem';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
+import { HealthRepository } from './health.repository';
 
 /** The database probe behind `/health` and `/health/ready`; controllers do not touch the database. */
 @Injectable()
 export class HealthService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: HealthRepository,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -16,7 +16,7 @@ export class HealthService {
   async databaseUp(): Promise<void> {
     try {
       await Promise.race([
-        this.dataSource.query('SELECT 1'),
+        this.repository.ping(),
         // The pool already bounds both waits (data-source.ts); this only guards against a bug there.
         new Promise((_, reject) => {
           const { connectMs, queryMs } = this.config.databaseTimeouts;

@@ -35,11 +35,11 @@ export class IdentitiesService {
    * policy on and a member unlinking cannot pass each other.
    */
   async unlink(caller: AuthUser, identityId: string, client: ClientInfo): Promise<void> {
-    await this.transactions.run(async (manager) => {
-      const account = await this.accounts.lockAccount(manager, caller.accountId);
-      const user = await this.accounts.findUser(caller.accountId, caller.userId, manager);
+    await this.transactions.run(async () => {
+      const account = await this.accounts.lockAccount(caller.accountId);
+      const user = await this.accounts.findUser(caller.accountId, caller.userId);
       if (!account || !user) throw notFound();
-      const links = await this.identities.listForUser(caller.accountId, caller.userId, manager);
+      const links = await this.identities.listForUser(caller.accountId, caller.userId);
       if (!links.some((link) => link.id === identityId)) throw notFound('No such identity of yours.');
       const passwordUsable = !account.requireExternalSignIn || user.role === 'owner';
       if (links.length === 1 && !passwordUsable) {
@@ -49,9 +49,9 @@ export class IdentitiesService {
           'This is your only way to sign in: your account requires external sign-in for members.',
         );
       }
-      const removed = await this.identities.unlink(manager, caller.accountId, caller.userId, identityId);
+      const removed = await this.identities.unlink(caller.accountId, caller.userId, identityId);
       if (!removed) throw notFound('No such identity of yours.');
-      await this.audit.record(manager, auditContext(caller, client, this.clock.now()), {
+      await this.audit.record(auditContext(caller, client, this.clock.now()), {
         action: 'identity.unlinked',
         resourceType: 'user',
         resourceId: caller.userId,

@@ -53,10 +53,10 @@ export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShut
     for (let first = true; ; first = false) {
       // A batch may outlast a request's query bound on a large backlog: the slow lane.
       const rows = await this.transactions.run(
-        async (manager): Promise<string[] | null> => {
-          if (!(await this.sessions.tryTakeSweepLock(manager))) return null;
-          if (first) await this.sessions.deleteExpiredRateLimits(manager, this.clock.now().getTime());
-          return this.sessions.endExpired(manager, this.clock.now(), BATCH);
+        async (): Promise<string[] | null> => {
+          if (!(await this.sessions.tryTakeSweepLock())) return null;
+          if (first) await this.sessions.deleteExpiredRateLimits(this.clock.now().getTime());
+          return this.sessions.endExpired(this.clock.now(), BATCH);
         },
         { slow: true },
       );

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { Role } from '../common/auth/roles';
 import { prepared, PreparedQueries } from '../database/prepared';
 import {
@@ -295,6 +297,7 @@ RETURNING s.id`;
 @Injectable()
 export class SessionsRepository {
   constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly dataSource: DataSource,
     private readonly prepared: PreparedQueries,
   ) {}
@@ -303,8 +306,8 @@ export class SessionsRepository {
    * A new session with its first refresh token, in one statement (one round trip inside the
    * sign-in's transaction instead of two ORM inserts). Returns the session's id.
    */
-  async create(manager: EntityManager, session: NewSession): Promise<{ id: string }> {
-    const rows: { id: string }[] = await manager.query(
+  async create(session: NewSession): Promise<{ id: string }> {
+    const rows: { id: string }[] = await this.txHost.tx.query(
       `WITH s AS (
          INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, user_agent, ip, created_at, last_used_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $3)
@@ -383,14 +386,14 @@ export class SessionsRepository {
   }
 
   /** Ends the matching live sessions; returns their ids (so a second call returns none). */
-  async revoke(manager: EntityManager, filter: RevokeFilter, reason: RevokeReason, now: Date): Promise<string[]> {
+  async revoke(filter: RevokeFilter, reason: RevokeReason, now: Date): Promise<string[]> {
     const params: unknown[] = [now, reason, filter.accountId];
     const where = ['account_id = $3', 'revoked_at IS NULL'];
     if (filter.sessionId !== undefined) where.push(`id = $${params.push(filter.sessionId)}`);
     if (filter.userId !== undefined) where.push(`user_id = $${params.push(filter.userId)}`);
     if (filter.exceptSessionId !== undefined) where.push(`id <> $${params.push(filter.exceptSessionId)}`);
     if (filter.exceptUserId !== undefined) where.push(`user_id <> $${params.push(filter.exceptUserId)}`);
-    const result: [{ id: string }[], number] = await manager.query(
+    const result: [{ id: string }[], number] = await this.txHost.tx.query(
       `UPDATE sessions SET revoked_at = $1, revoke_reason = $2 WHERE ${where.join(' AND ')} RETURNING id`,
       params,
     );
@@ -433,8 +436,8 @@ export class SessionsRepository {
    * `session_limit`; returns their ids. The caller holds the user's row lock (sign-ins of
    * one user serialise on it), so two sign-ins at the cap cannot both keep `keep`.
    */
-  async endBeyondLimit(manager: EntityManager, owner: { accountId: string; userId: string }, keep: number, now: Date): Promise<string[]> {
-    const [rows]: [{ id: string }[], number] = await manager.query(
+  async endBeyondLimit(owner: { accountId: string; userId: string }, keep: number, now: Date): Promise<string[]> {
+    const [rows]: [{ id: string }[], number] = await this.txHost.tx.query(
       `UPDATE sessions SET revoked_at = $1, revoke_reason = 'session_limit'
         WHERE revoked_at IS NULL
           AND id IN (SELECT s.id FROM sessions s
@@ -453,8 +456,8 @@ export class SessionsRepository {
    * the ended sessions with their users, for the audit rows. The caller holds the account
    * row's write lock, so no sign-in reading the old cap commits in between.
    */
-  async endBeyondAccountCap(manager: EntityManager, accountId: string, keep: number, now: Date): Promise<{ id: string; userId: string }[]> {
-    const [rows]: [{ id: string; user_id: string }[], number] = await manager.query(
+  async endBeyondAccountCap(accountId: string, keep: number, now: Date): Promise<{ id: string; userId: string }[]> {
+    const [rows]: [{ id: string; user_id: string }[], number] = await this.txHost.tx.query(
       `UPDATE sessions SET revoked_at = $1, revoke_reason = 'session_limit'
         WHERE revoked_at IS NULL
           AND id IN (SELECT ranked.id FROM (
@@ -484,14 +487,16 @@ export class SessionsRepository {
    * Takes the sweep's transaction-scoped advisory lock if free (see {@link SWEEP_LOCK_KEY});
    * false when another replica is sweeping.
    */
-  async tryTakeSweepLock(manager: EntityManager): Promise<boolean> {
-    const [{ locked }]: [{ locked: boolean }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SWEEP_LOCK_KEY]);
+  async tryTakeSweepLock(): Promise<boolean> {
+    const [{ locked }]: [{ locked: boolean }] = await this.txHost.tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+      SWEEP_LOCK_KEY,
+    ]);
     return locked;
   }
 
   /** Ends up to `limit` sessions past a deadline at `now` (the sweeper's batch); returns their ids. */
-  async endExpired(manager: EntityManager, now: Date, limit: number): Promise<string[]> {
-    const [ended]: [{ id: string }[], number] = await manager.query(SWEEP_SQL, [now, limit]);
+  async endExpired(now: Date, limit: number): Promise<string[]> {
+    const [ended]: [{ id: string }[], number] = await this.txHost.tx.query(SWEEP_SQL, [now, limit]);
     return ended.map((row) => row.id);
   }
 
@@ -499,8 +504,8 @@ export class SessionsRepository {
    * Deletes rate-limit counters expired before `nowMs`. They read as absent already; the
    * sweeper deletes them only to keep the table small.
    */
-  async deleteExpiredRateLimits(manager: EntityManager, nowMs: number): Promise<void> {
-    await manager.query('DELETE FROM rate_limits WHERE expire < $1', [nowMs]);
+  async deleteExpiredRateLimits(nowMs: number): Promise<void> {
+    await this.txHost.tx.query('DELETE FROM rate_limits WHERE expire < $1', [nowMs]);
   }
 
   /** Ids of the sessions ended after `since` (the revocation cache's reload). */

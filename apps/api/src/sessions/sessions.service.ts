@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import type { AfterCommit } from '../database/transactions';
+import { Transactions } from '../database/transactions';
 import { SessionRevocations } from './session-revocations.service';
 import { RevokeReason, SessionEntity } from './session.entity';
 import type { DeviceCursor, DevicePageRow, NewSession, RotateParams, RotateResult, UsedTokenInfo } from './sessions.repository';
@@ -18,6 +17,7 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly revocations: SessionRevocations,
     private readonly clock: Clock,
+    private readonly transactions: Transactions,
   ) {}
 
   /**
@@ -25,39 +25,29 @@ export class SessionsService {
    * ids. Once it commits, this process refuses their access tokens at once; other
    * replicas learn it from the NOTIFY of the `sessions` trigger.
    */
-  async revoke(manager: EntityManager, afterCommit: AfterCommit, filter: RevokeFilter, reason: RevokeReason): Promise<string[]> {
-    const ids = await this.sessions.revoke(manager, filter, reason, this.clock.now());
-    if (ids.length > 0) afterCommit(() => this.revocations.markRevoked(ids));
+  async revoke(filter: RevokeFilter, reason: RevokeReason): Promise<string[]> {
+    const ids = await this.sessions.revoke(filter, reason, this.clock.now());
+    if (ids.length > 0) this.transactions.afterCommit(() => this.revocations.markRevoked(ids));
     return ids;
   }
 
   /** Ends the user's live sessions beyond the `keep` most recently used (`session_limit`); as {@link revoke}. */
-  async endBeyondLimit(
-    manager: EntityManager,
-    afterCommit: AfterCommit,
-    owner: { accountId: string; userId: string },
-    keep: number,
-  ): Promise<string[]> {
-    const ids = await this.sessions.endBeyondLimit(manager, owner, keep, this.clock.now());
-    if (ids.length > 0) afterCommit(() => this.revocations.markRevoked(ids));
+  async endBeyondLimit(owner: { accountId: string; userId: string }, keep: number): Promise<string[]> {
+    const ids = await this.sessions.endBeyondLimit(owner, keep, this.clock.now());
+    if (ids.length > 0) this.transactions.afterCommit(() => this.revocations.markRevoked(ids));
     return ids;
   }
 
   /** Ends every user's live sessions beyond the `keep` most recently used (`session_limit`); as {@link revoke}. */
-  async endBeyondAccountCap(
-    manager: EntityManager,
-    afterCommit: AfterCommit,
-    accountId: string,
-    keep: number,
-  ): Promise<{ id: string; userId: string }[]> {
-    const ended = await this.sessions.endBeyondAccountCap(manager, accountId, keep, this.clock.now());
-    if (ended.length > 0) afterCommit(() => this.revocations.markRevoked(ended.map((s) => s.id)));
+  async endBeyondAccountCap(accountId: string, keep: number): Promise<{ id: string; userId: string }[]> {
+    const ended = await this.sessions.endBeyondAccountCap(accountId, keep, this.clock.now());
+    if (ended.length > 0) this.transactions.afterCommit(() => this.revocations.markRevoked(ended.map((s) => s.id)));
     return ended;
   }
 
   /** A new session with its first refresh token, inside the sign-in's transaction; returns its id. */
-  create(manager: EntityManager, session: NewSession): Promise<{ id: string }> {
-    return this.sessions.create(manager, session);
+  create(session: NewSession): Promise<{ id: string }> {
+    return this.sessions.create(session);
   }
 
   /** The refresh rotation: one prepared statement on the pool (see `ROTATE_SQL`). */

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditEventEntity } from './audit-event.entity';
 import { AuditService } from './audit.service';
 
+/**
+ * The audit writer. It writes through the application's running transaction
+ * (`@nestjs-cls/transactional`'s TransactionHost, registered by the application), so
+ * this module exports no TypeORM providers; the application registers
+ * `AuditEventEntity` with its data source.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity])],
   providers: [AuditService],
-  exports: [AuditService, TypeOrmModule],
+  exports: [AuditService],
 })
 export class AuditModule {}

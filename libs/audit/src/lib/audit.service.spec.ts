@@ -1,7 +1,9 @@
-import type { EntityManager } from 'typeorm';
 import { AUDIT_ACTIONS } from './audit-actions';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditService } from './audit.service';
+
+/** The service over a fake transaction host whose running transaction is `tx`. */
+const over = (tx: object) => new AuditService({ tx } as never);
 
 describe('AuditService', () => {
   const context = {
@@ -12,10 +14,10 @@ describe('AuditService', () => {
     occurredAt: new Date('2026-01-01T00:00:00Z'),
   };
 
-  it("writes through the caller's entity manager, so the event joins the caller's transaction", async () => {
+  it("writes through the running transaction, so the event joins the caller's transaction", async () => {
     const insert = jest.fn().mockResolvedValue(undefined);
-    const sut = new AuditService();
-    await sut.record({ insert } as unknown as EntityManager, context, {
+    const sut = over({ insert });
+    await sut.record(context, {
       action: 'account.sessions_revoked_bulk',
       resourceType: 'account',
       resourceId: context.accountId,
@@ -39,7 +41,7 @@ describe('AuditService', () => {
   it('propagates a failed write, so the surrounding transaction rolls back', async () => {
     const insert = jest.fn().mockRejectedValue(new Error('insert failed'));
     await expect(
-      new AuditService().record({ insert } as unknown as EntityManager, context, {
+      over({ insert }).record(context, {
         action: 'session.refresh_reuse_detected',
         resourceType: 'session',
         resourceId: 's',
@@ -48,11 +50,10 @@ describe('AuditService', () => {
     ).rejects.toThrow('insert failed');
   });
 
-  it("writes many events in one statement through the caller's manager, and nothing for none", async () => {
+  it('writes many events in one statement in the running transaction, and nothing for none', async () => {
     const query = jest.fn().mockResolvedValue([]);
-    const manager = { query } as unknown as EntityManager;
-    const sut = new AuditService();
-    await sut.recordMany(manager, context, []);
+    const sut = over({ query });
+    await sut.recordMany(context, []);
     expect(query).not.toHaveBeenCalled();
     const records = ['s1', 's2', 's3'].map((id) => ({
       action: 'session.revoked' as const,
@@ -60,7 +61,7 @@ describe('AuditService', () => {
       resourceId: id,
       details: { session_id: id, by: 'self' as const, reason: 'logout' as const },
     }));
-    await sut.recordMany(manager, context, records);
+    await sut.recordMany(context, records);
     expect(query).toHaveBeenCalledTimes(1);
     const [sql, params] = query.mock.calls[0] as [string, unknown[]];
     expect(sql).toMatch(/^INSERT INTO audit_events .* FROM unnest\(/s);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { AuditAction, AuditDetailsByAction, AuditResourceType } from './audit-actions';
 import { AuditEventEntity } from './audit-event.entity';
 
@@ -20,13 +21,16 @@ export interface AuditRecord<A extends AuditAction> {
 }
 
 /**
- * Writes audit events. Every write takes the caller's `EntityManager`, so the
- * event commits or rolls back together with the change it records.
+ * Writes audit events. Every write joins the caller's running transaction (held in the
+ * async context by `@nestjs-cls/transactional`), so the event commits or rolls back
+ * together with the change it records; a failed write fails (and rolls back) the change.
  */
 @Injectable()
 export class AuditService {
-  async record<A extends AuditAction>(manager: EntityManager, context: AuditContext, record: AuditRecord<A>): Promise<void> {
-    await manager.insert(AuditEventEntity, {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  async record<A extends AuditAction>(context: AuditContext, record: AuditRecord<A>): Promise<void> {
+    await this.txHost.tx.insert(AuditEventEntity, {
       accountId: context.accountId,
       actorUserId: context.actorUserId,
       ip: context.ip,
@@ -42,16 +46,11 @@ export class AuditService {
   /**
    * Many events of one context in ONE statement (`INSERT … SELECT FROM unnest`), however
    * many there are: a bulk sign-out of thousands of sessions costs one round trip, not one
-   * per event. Same guarantees as {@link record}: the caller's manager (so its transaction)
-   * and a plain INSERT (the append-only trigger still refuses anything else).
+   * per event. Same guarantees as {@link record}: the caller's transaction and a plain INSERT (the append-only trigger still refuses anything else).
    */
-  async recordMany<A extends AuditAction>(
-    manager: EntityManager,
-    context: AuditContext,
-    records: readonly AuditRecord<A>[],
-  ): Promise<void> {
+  async recordMany<A extends AuditAction>(context: AuditContext, records: readonly AuditRecord<A>[]): Promise<void> {
     if (records.length === 0) return;
-    await manager.query(
+    await this.txHost.tx.query(
       `INSERT INTO audit_events (account_id, actor_user_id, ip, user_agent, occurred_at, action, resource_type, resource_id, details)
        SELECT $1, $2, $3, $4, $5, r.action, r.resource_type, r.resource_id, r.details
          FROM unnest($6::varchar[], $7::varchar[], $8::varchar[], $9::jsonb[]) AS r(action, resource_type, resource_id, details)`,

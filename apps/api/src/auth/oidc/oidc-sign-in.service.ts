@@ -49,20 +49,19 @@ export class OidcSignInService {
     const refusal = this.policyRefusal(provider, account, user, email);
     if (refusal) await this.refuse(provider, user, client, refusal[0], refusal[1]);
 
-    return this.transactions.run(async (manager, afterCommit) => {
+    return this.transactions.run(async () => {
       const now = this.clock.now();
       if (linked) {
-        await this.identities.touch(manager, linked.id, email, now);
+        await this.identities.touch(linked.id, email, now);
       } else {
         const { identity: link, created } = await this.identities.link(
-          manager,
           { accountId: user.accountId, userId: user.id, provider: provider.id, subject: identity.subject, email },
           now,
         );
         // A concurrent first sign-in linked it already; to someone else it would be a race on one email, so refuse.
         if (!created && !this.sameUser(link, user)) throw new OidcRefusalException('oidc_unknown_user', 'linked_elsewhere');
         if (created) {
-          await this.audit.record(manager, auditContext({ accountId: user.accountId, userId: user.id }, client, now), {
+          await this.audit.record(auditContext({ accountId: user.accountId, userId: user.id }, client, now), {
             action: 'identity.linked',
             resourceType: 'user',
             resourceId: user.id,
@@ -70,7 +69,7 @@ export class OidcSignInService {
           });
         }
       }
-      return this.signIn.startSession(manager, afterCommit, user, client, `oidc:${provider.id}`);
+      return this.signIn.startSession(user, client, `oidc:${provider.id}`);
     });
   }
 
@@ -109,8 +108,8 @@ export class OidcSignInService {
     refusal: OidcRefusal,
     reason: LoginFailureReason,
   ): Promise<never> {
-    await this.transactions.run((manager) =>
-      this.audit.record(manager, auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
+    await this.transactions.run(() =>
+      this.audit.record(auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
         action: 'auth.login_failed',
         resourceType: 'user',
         resourceId: user.id,

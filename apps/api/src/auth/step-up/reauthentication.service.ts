@@ -46,8 +46,8 @@ export class ReauthenticationService {
     // stolen access token gets no more guesses by switching between them.
     await this.limits.admitPasswordCheck(user.id);
     if (!(await this.hasher.verify(user.passwordHash, password))) {
-      await this.transactions.run((manager) =>
-        this.audit.record(manager, auditContext(caller, client, this.clock.now()), {
+      await this.transactions.run(() =>
+        this.audit.record(auditContext(caller, client, this.clock.now()), {
           action: 'auth.reauthentication_failed',
           resourceType: 'session',
           resourceId: caller.sessionId,
@@ -59,10 +59,10 @@ export class ReauthenticationService {
     }
     await this.limits.passwordCheckPassed(user.id);
     const now = this.clock.now();
-    const stamped = await this.transactions.run(async (manager) => {
-      const at = await this.stepUp.stamp(manager, caller, now);
+    const stamped = await this.transactions.run(async () => {
+      const at = await this.stepUp.stamp(caller, now);
       if (!at) return null;
-      await this.audit.record(manager, auditContext(caller, client, now), {
+      await this.audit.record(auditContext(caller, client, now), {
         action: 'auth.reauthenticated',
         resourceType: 'session',
         resourceId: caller.sessionId,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { liveSession } from '../live-session.sql';
 
 /** Whose session: every statement is scoped by account and user as well as by session id. */
@@ -37,7 +39,10 @@ RETURNING s.reauthenticated_at`;
 /** The SQL of step-up: read a session's freshness, stamp a re-authentication. */
 @Injectable()
 export class StepUpRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly dataSource: DataSource,
+  ) {}
 
   /** Null when the session ended or the user was deactivated. One primary-key read. */
   async lastAuthenticatedAt(owner: SessionOwner): Promise<Date | null> {
@@ -50,8 +55,8 @@ export class StepUpRepository {
   }
 
   /** The new stamp, or null when the session is no longer live. */
-  async stamp(manager: EntityManager, owner: SessionOwner, now: Date): Promise<Date | null> {
-    const [rows] = (await manager.query(STAMP_SQL, [owner.sessionId, owner.accountId, owner.userId, now])) as [
+  async stamp(owner: SessionOwner, now: Date): Promise<Date | null> {
+    const [rows] = (await this.txHost.tx.query(STAMP_SQL, [owner.sessionId, owner.accountId, owner.userId, now])) as [
       { reauthenticated_at: Date }[],
       number,
     ];
