@@ -48,7 +48,10 @@ test('a stale session asks for the password, says when it is wrong, then saves t
   await expect(dialog).toBeHidden();
   await expect(page.locator('mat-snack-bar-container')).toContainText('Session policy saved.');
   await page.reload();
-  await expect(page.getByRole('radiogroup', { name: 'Policy preset' }).getByRole('radio', { name: 'Standard' })).toBeChecked();
+  // A reload on a busy shared machine (the session is restored, then the policy loads).
+  await expect(page.getByRole('radiogroup', { name: 'Policy preset' }).getByRole('radio', { name: 'Standard' })).toBeChecked({
+    timeout: 30_000,
+  });
 });
 
 test('cancelling the password leaves the change undone and says so', async ({ page }) => {
@@ -67,7 +70,9 @@ test('cancelling the password leaves the change undone and says so', async ({ pa
   await expect(page.locator('mat-snack-bar-container')).toContainText('Not done: this change needs your password');
   await screenshot(page, '41-step-up-cancelled');
   await page.reload();
-  await expect(page.getByRole('radiogroup', { name: 'Policy preset' }).getByRole('radio', { name: 'Strict' })).toBeChecked();
+  await expect(page.getByRole('radiogroup', { name: 'Policy preset' }).getByRole('radio', { name: 'Strict' })).toBeChecked({
+    timeout: 30_000,
+  });
 });
 
 test('a user with a linked provider confirms with "Continue with Mock IdP", lands back on the page, and repeats the change', async ({
