@@ -8,7 +8,6 @@ import { notFound } from '../common/problem';
 import { Transactions } from '../database/transactions';
 import type { DeviceSession } from '../devices/dto/session.dto';
 import { GeoIpService } from '../devices/geo-ip.service';
-import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import { AccountsRepository } from './accounts.repository';
 
@@ -24,7 +23,6 @@ export class MemberSessionsService {
     private readonly clock: Clock,
     private readonly transactions: Transactions,
     private readonly accounts: AccountsRepository,
-    private readonly repository: SessionsRepository,
     private readonly sessions: SessionsService,
     private readonly geoIp: GeoIpService,
     private readonly audit: AuditService,
@@ -33,14 +31,14 @@ export class MemberSessionsService {
   /** The member's live sessions, most recently used first. */
   async list(caller: AuthUser, memberId: string): Promise<DeviceSession[]> {
     await this.requireMember(caller, memberId);
-    const live = await this.repository.findLiveForUser(caller.accountId, memberId, this.clock.now());
+    const live = await this.sessions.findLiveForUser(caller.accountId, memberId);
     return live.map((session) => ({ session, location: this.geoIp.lookup(session.ip), isCurrent: session.id === caller.sessionId }));
   }
 
   /** Ends one live session of the member; anything else (ended, expired, someone else's) is 404. */
   async revokeOne(caller: AuthUser, memberId: string, sessionId: string, client: ClientInfo): Promise<void> {
     await this.requireMember(caller, memberId);
-    const live = await this.repository.findLiveForUser(caller.accountId, memberId, this.clock.now());
+    const live = await this.sessions.findLiveForUser(caller.accountId, memberId);
     if (!live.some((session) => session.id === sessionId)) throw notFound('No such active session of this member.');
     await this.transactions.run(async (manager, afterCommit) => {
       const ended = await this.sessions.revoke(

@@ -9,7 +9,6 @@ import { Clock } from '../common/clock';
 import { conflict, notFound, ProblemException, unauthenticated, validationFailed } from '../common/problem';
 import { isUniqueViolation } from '../database/errors';
 import { Transactions } from '../database/transactions';
-import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ChangePasswordDto, SignupDto } from './dto/auth.dto';
 import { PasswordHasher } from '../accounts/password-hasher';
@@ -33,7 +32,6 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly signIn: SignInService,
     private readonly tokens: TokenService,
-    private readonly sessionsRepo: SessionsRepository,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly signInLimiter: SignInLimiter,
@@ -140,7 +138,7 @@ export class AuthService {
   async logout(refreshToken: string | undefined, client: ClientInfo): Promise<void> {
     const claims = refreshToken ? this.tokens.verifyRefresh(refreshToken) : null;
     if (!claims) return;
-    const token = await this.sessionsRepo.findByJtiHash(hashJti(claims.jti));
+    const token = await this.sessions.findByJtiHash(hashJti(claims.jti));
     if (!token || token.sessionRevokedAt !== null || token.sessionId !== claims.sid) return;
     await this.transactions.run(async (manager, afterCommit) => {
       const ended = await this.sessions.revoke(manager, afterCommit, { accountId: token.accountId, sessionId: token.sessionId }, 'logout');

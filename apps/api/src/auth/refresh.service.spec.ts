@@ -6,7 +6,7 @@ import { loadConfig } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import type { Transactions } from '../database/transactions';
 import { MetricsService } from '../metrics/metrics.service';
-import type { RotateResult, SessionsRepository, UsedTokenInfo } from '../sessions/sessions.repository';
+import type { RotateResult, UsedTokenInfo } from '../sessions/sessions.repository';
 import type { SessionsService } from '../sessions/sessions.service';
 import type { AuthLimits } from './auth-limits.service';
 import { RefreshService } from './refresh.service';
@@ -26,8 +26,9 @@ describe('RefreshService', () => {
   const t0 = new Date('2026-03-01T12:00:00Z');
   let clock: TestClock;
   let tokens: TokenService;
+  /** The rotation and its cold-path lookup, as `SessionsService` exposes them. */
   let repository: { rotate: jest.Mock; findByJtiHash: jest.Mock };
-  let sessions: { revoke: jest.Mock };
+  let sessions: { revoke: jest.Mock; rotate: jest.Mock; findByJtiHash: jest.Mock };
   let audit: { record: jest.Mock };
   let limits: { takeRefresh: jest.Mock; refreshWasInvalid: jest.Mock };
   let sut: RefreshService;
@@ -86,7 +87,7 @@ describe('RefreshService', () => {
     clock = new TestClock(t0);
     tokens = new TokenService(config);
     repository = { rotate: jest.fn(), findByJtiHash: jest.fn() };
-    sessions = { revoke: jest.fn().mockResolvedValue(['s1']) };
+    sessions = { revoke: jest.fn().mockResolvedValue(['s1']), ...repository };
     audit = { record: jest.fn() };
     limits = { takeRefresh: jest.fn(), refreshWasInvalid: jest.fn() };
     const transactions = {
@@ -96,7 +97,6 @@ describe('RefreshService', () => {
       config,
       clock,
       tokens,
-      repository as unknown as SessionsRepository,
       sessions as unknown as SessionsService,
       transactions as unknown as Transactions,
       audit as unknown as AuditService,

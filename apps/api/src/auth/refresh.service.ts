@@ -18,7 +18,7 @@ import { Transactions } from '../database/transactions';
 import { MetricsService } from '../metrics/metrics.service';
 import { endReasonOf, revokeReasonForExpiry, sessionEndReason } from '../sessions/session-end-reason';
 import type { RevokeReason } from '../sessions/session.entity';
-import { SessionsRepository, UsedTokenInfo } from '../sessions/sessions.repository';
+import type { UsedTokenInfo } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import { AuthLimits } from './auth-limits.service';
 import { hashJti, newJti, TokenService } from './token.service';
@@ -67,7 +67,6 @@ export class RefreshService {
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly clock: Clock,
     private readonly tokens: TokenService,
-    private readonly repository: SessionsRepository,
     private readonly sessions: SessionsService,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
@@ -97,7 +96,7 @@ export class RefreshService {
     const now = new Date(issuedAt * 1000);
     const presentedJtiHash = hashJti(claims.jti);
     const successorJti = newJti();
-    const result = await this.repository.rotate({
+    const result = await this.sessions.rotate({
       presentedJtiHash,
       successorJtiHash: hashJti(successorJti),
       now,
@@ -148,7 +147,7 @@ export class RefreshService {
    * API issued for that session: anything else gets the plain refusal.
    */
   private async explainRefusal(jtiHash: Buffer, claims: RefreshClaims, client: ClientInfo): Promise<ProblemException> {
-    const token = await this.repository.findByJtiHash(jtiHash);
+    const token = await this.sessions.findByJtiHash(jtiHash);
     if (!token || token.sessionId !== claims.sid) return refusal('invalid_refresh_token');
     if (token.sessionRevokedAt !== null) return this.ended(token);
     // A live session, and this token of it was already used.
@@ -191,7 +190,7 @@ export class RefreshService {
 
   /** Another request ended the session between our read and our write: answer with its reason. */
   private async reread(jtiHash: Buffer): Promise<ProblemException> {
-    const token = await this.repository.findByJtiHash(jtiHash);
+    const token = await this.sessions.findByJtiHash(jtiHash);
     return token ? this.ended(token) : refusal('invalid_refresh_token');
   }
 

@@ -9,7 +9,6 @@ import type { ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
 import type { AfterCommit } from '../database/transactions';
 import { SessionsService } from '../sessions/sessions.service';
-import { SessionsRepository } from '../sessions/sessions.repository';
 import { hashJti, newJti, TokenService } from './token.service';
 import type { TokenPair } from './token.types';
 
@@ -22,9 +21,8 @@ import type { TokenPair } from './token.types';
 export class SignInService {
   constructor(
     private readonly clock: Clock,
-    private readonly sessionEnds: SessionsService,
+    private readonly sessions: SessionsService,
     private readonly policies: AccountPolicyService,
-    private readonly sessions: SessionsRepository,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
   ) {}
@@ -89,7 +87,7 @@ export class SignInService {
     cap: number,
   ): Promise<void> {
     const owner = { accountId: user.accountId, userId: user.id };
-    const ended = await this.sessionEnds.endBeyondLimit(manager, afterCommit, owner, cap - 1);
+    const ended = await this.sessions.endBeyondLimit(manager, afterCommit, owner, cap - 1);
     const context = auditContext(owner, client, now);
     for (const sessionId of ended) {
       await this.audit.record(manager, context, {

@@ -9,7 +9,6 @@ import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Transactions } from '../database/transactions';
 import type { RevokeReason, SessionEntity } from '../sessions/session.entity';
-import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import type { DeviceSession } from './dto/session.dto';
 import { decodeDeviceCursor, encodeDeviceCursor } from './device-cursor';
@@ -27,7 +26,6 @@ export class DevicesService {
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly clock: Clock,
     private readonly transactions: Transactions,
-    private readonly repository: SessionsRepository,
     private readonly sessions: SessionsService,
     private readonly geoIp: GeoIpService,
     private readonly audit: AuditService,
@@ -47,9 +45,8 @@ export class DevicesService {
       throw validationFailed([{ field: 'cursor', message: 'cursor must be a Next-Cursor header returned by this endpoint' }]);
     }
     const limit = page.limit ?? Math.min(this.config.sessionMaxPerUser, DEVICE_PAGE_MAX);
-    const { rows, more } = await this.repository.devicesPage(
+    const { rows, more } = await this.sessions.devicesPage(
       { accountId: caller.accountId, userId: caller.userId, currentSessionId: caller.sessionId },
-      this.clock.now(),
       after,
       limit,
     );
@@ -111,7 +108,7 @@ export class DevicesService {
   }
 
   private liveSessions(caller: AuthUser): Promise<SessionEntity[]> {
-    return this.repository.findLiveForUser(caller.accountId, caller.userId, this.clock.now());
+    return this.sessions.findLiveForUser(caller.accountId, caller.userId);
   }
 
   /** One `session.revoked` event per ended session, in the ending transaction. */

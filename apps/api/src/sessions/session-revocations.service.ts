@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client, Notification } from 'pg';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Clock } from '../common/clock';
+import { SessionsRepository } from './sessions.repository';
 
 export const SESSION_REVOKED_CHANNEL = 'session_revoked';
 
@@ -39,7 +39,7 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
-    private readonly dataSource: DataSource,
+    private readonly sessions: SessionsRepository,
     private readonly clock: Clock,
   ) {
     this.pruneTimer = setInterval(() => this.prune(), 60_000);
@@ -120,10 +120,7 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
     this.listener = client;
     // Load after LISTEN so nothing ended in between is missed.
     const since = new Date(this.clock.now().getTime() - this.retentionMs());
-    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND revoked_at > $1', [
-      since,
-    ]);
-    this.markRevoked(rows.map((row) => row.id));
+    this.markRevoked(await this.sessions.endedSince(since));
   }
 
   private scheduleReconnect(): void {

@@ -3,17 +3,11 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Transactions } from '../database/transactions';
+import { SessionsRepository } from './sessions.repository';
+
+export { SWEEP_LOCK_KEY } from './sessions.repository';
 
 const BATCH = 1000;
-
-/**
- * The advisory lock key of the sweep (any bigint unique to this job). Each batch
- * transaction takes it with `pg_try_advisory_xact_lock`: one replica sweeps at a time,
- * the others skip their turn instead of queueing behind it (issue 14). A transaction
- * lock is released by COMMIT/ROLLBACK — or by the server when the connection dies —
- * so a crashed replica never leaves it held.
- */
-export const SWEEP_LOCK_KEY = 7_314_120_001;
 
 /**
  * Sessions that simply run out (nobody refreshes after a deadline) would stay "not
@@ -21,21 +15,6 @@ export const SWEEP_LOCK_KEY = 7_314_120_001;
  * ended (`expired_idle` / `expired_absolute`) in small batches, and deletes expired
  * rate-limit counters. Every replica schedules it; the advisory lock lets one run at a time.
  */
-const SWEEP_SQL = `
-WITH expired AS (
-  SELECT id,
-         CASE WHEN auth_time + make_interval(secs => abs_max_seconds) <= $1 THEN 'expired_absolute' ELSE 'expired_idle' END AS reason
-    FROM sessions
-   WHERE revoked_at IS NULL
-     AND (auth_time + make_interval(secs => abs_max_seconds) <= $1 OR last_used_at + make_interval(secs => idle_max_seconds) <= $1)
-   LIMIT $2
-   FOR UPDATE SKIP LOCKED
-)
-UPDATE sessions s SET revoked_at = $1, revoke_reason = e.reason
-  FROM expired e
- WHERE s.id = e.id
-RETURNING s.id`;
-
 @Injectable()
 export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SessionSweeper.name);
@@ -45,6 +24,7 @@ export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly transactions: Transactions,
+    private readonly sessions: SessionsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -73,13 +53,10 @@ export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShut
     for (let first = true; ; first = false) {
       // A batch may outlast a request's query bound on a large backlog: the slow lane.
       const rows = await this.transactions.run(
-        async (manager): Promise<{ id: string }[] | null> => {
-          const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SWEEP_LOCK_KEY]);
-          if (!locked) return null;
-          // Expired counters read as absent already; deleting them only keeps the table small.
-          if (first) await manager.query('DELETE FROM rate_limits WHERE expire < $1', [this.clock.now().getTime()]);
-          const [ended]: [{ id: string }[], number] = await manager.query(SWEEP_SQL, [this.clock.now(), BATCH]);
-          return ended;
+        async (manager): Promise<string[] | null> => {
+          if (!(await this.sessions.tryTakeSweepLock(manager))) return null;
+          if (first) await this.sessions.deleteExpiredRateLimits(manager, this.clock.now().getTime());
+          return this.sessions.endExpired(manager, this.clock.now(), BATCH);
         },
         { slow: true },
       );

@@ -10,6 +10,6 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [TypeOrmModule.forFeature([SessionEntity, RefreshTokenEntity])],
   providers: [SessionsRepository, SessionRevocations, SessionsService, SessionSweeper],
-  exports: [SessionsRepository, SessionRevocations, SessionsService, SessionSweeper],
+  exports: [SessionRevocations, SessionsService, SessionSweeper],
 })
 export class SessionsModule {}

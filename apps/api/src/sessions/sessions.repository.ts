@@ -249,6 +249,34 @@ function toSession(row: SessionRow): SessionEntity {
   });
 }
 
+/**
+ * The advisory lock key of the sweep (any bigint unique to this job). Each batch
+ * transaction takes it with `pg_try_advisory_xact_lock`: one replica sweeps at a time,
+ * the others skip their turn instead of queueing behind it (issue 14). A transaction
+ * lock is released by COMMIT/ROLLBACK — or by the server when the connection dies —
+ * so a crashed replica never leaves it held.
+ */
+export const SWEEP_LOCK_KEY = 7_314_120_001;
+
+/**
+ * Ends up to `$2` sessions past a deadline at `$1` (`expired_absolute` when the absolute
+ * one passed, else `expired_idle`), skipping rows another transaction holds.
+ */
+const SWEEP_SQL = `
+WITH expired AS (
+  SELECT id,
+         CASE WHEN auth_time + make_interval(secs => abs_max_seconds) <= $1 THEN 'expired_absolute' ELSE 'expired_idle' END AS reason
+    FROM sessions
+   WHERE revoked_at IS NULL
+     AND (auth_time + make_interval(secs => abs_max_seconds) <= $1 OR last_used_at + make_interval(secs => idle_max_seconds) <= $1)
+   LIMIT $2
+   FOR UPDATE SKIP LOCKED
+)
+UPDATE sessions s SET revoked_at = $1, revoke_reason = e.reason
+  FROM expired e
+ WHERE s.id = e.id
+RETURNING s.id`;
+
 /** The SQL of the session lifecycle. Every statement is scoped by account or by a secret hash. */
 @Injectable()
 export class SessionsRepository {
@@ -447,5 +475,36 @@ export class SessionsRepository {
       .andWhere('s.last_used_at + make_interval(secs => s.idle_max_seconds) > :now', { now })
       .orderBy('s.last_used_at', 'DESC')
       .getMany();
+  }
+
+  /**
+   * Takes the sweep's transaction-scoped advisory lock if free (see {@link SWEEP_LOCK_KEY});
+   * false when another replica is sweeping.
+   */
+  async tryTakeSweepLock(manager: EntityManager): Promise<boolean> {
+    const [{ locked }]: [{ locked: boolean }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SWEEP_LOCK_KEY]);
+    return locked;
+  }
+
+  /** Ends up to `limit` sessions past a deadline at `now` (the sweeper's batch); returns their ids. */
+  async endExpired(manager: EntityManager, now: Date, limit: number): Promise<string[]> {
+    const [ended]: [{ id: string }[], number] = await manager.query(SWEEP_SQL, [now, limit]);
+    return ended.map((row) => row.id);
+  }
+
+  /**
+   * Deletes rate-limit counters expired before `nowMs`. They read as absent already; the
+   * sweeper deletes them only to keep the table small.
+   */
+  async deleteExpiredRateLimits(manager: EntityManager, nowMs: number): Promise<void> {
+    await manager.query('DELETE FROM rate_limits WHERE expire < $1', [nowMs]);
+  }
+
+  /** Ids of the sessions ended after `since` (the revocation cache's reload). */
+  async endedSince(since: Date): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND revoked_at > $1', [
+      since,
+    ]);
+    return rows.map((row) => row.id);
   }
 }

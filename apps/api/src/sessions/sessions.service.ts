@@ -2,11 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import type { AfterCommit } from '../database/transactions';
-import { RevokeReason } from './session.entity';
 import { SessionRevocations } from './session-revocations.service';
+import { RevokeReason, SessionEntity } from './session.entity';
+import type { DeviceCursor, DevicePageRow, NewSession, RotateParams, RotateResult, UsedTokenInfo } from './sessions.repository';
 import { RevokeFilter, SessionsRepository } from './sessions.repository';
 
-/** Ending sessions: one path for every reason, so the revocation cache is never forgotten. */
+/**
+ * The sessions module's face to the others: starting, rotating, listing and ending
+ * sessions. Ending has one path for every reason, so the revocation cache is never
+ * forgotten. The repository (the SQL) is this module's own.
+ */
 @Injectable()
 export class SessionsService {
   constructor(
@@ -48,5 +53,34 @@ export class SessionsService {
     const ended = await this.sessions.endBeyondAccountCap(manager, accountId, keep, this.clock.now());
     if (ended.length > 0) afterCommit(() => this.revocations.markRevoked(ended.map((s) => s.id)));
     return ended;
+  }
+
+  /** A new session with its first refresh token, inside the sign-in's transaction; returns its id. */
+  create(manager: EntityManager, session: NewSession): Promise<{ id: string }> {
+    return this.sessions.create(manager, session);
+  }
+
+  /** The refresh rotation: one prepared statement on the pool (see `ROTATE_SQL`). */
+  rotate(params: RotateParams): Promise<RotateResult | null> {
+    return this.sessions.rotate(params);
+  }
+
+  /** A refresh token's session, live or ended, with why it ended (cold path after a refusal). */
+  findByJtiHash(jtiHash: Buffer): Promise<UsedTokenInfo | null> {
+    return this.sessions.findByJtiHash(jtiHash);
+  }
+
+  /** One page of a user's live sessions, the current one first (see the repository's `devicesPage`). */
+  devicesPage(
+    owner: { accountId: string; userId: string; currentSessionId: string },
+    after: DeviceCursor | null,
+    limit: number,
+  ): Promise<{ rows: DevicePageRow[]; more: boolean }> {
+    return this.sessions.devicesPage(owner, this.clock.now(), after, limit);
+  }
+
+  /** A user's live sessions, most recently used first. */
+  findLiveForUser(accountId: string, userId: string): Promise<SessionEntity[]> {
+    return this.sessions.findLiveForUser(accountId, userId, this.clock.now());
   }
 }
