@@ -112,7 +112,7 @@ describe('step-up through the OpenID Connect provider (a real one on loopback, i
   const failures = async (accountId: string) =>
     (
       await t.db.query(
-        `SELECT details FROM audit_events WHERE account_id = $1 AND action = 'auth.reauthentication_failed' ORDER BY occurred_at, id`,
+        `SELECT details FROM audit_events WHERE account_id = $1 AND action = 'auth.reauthentication_failed' ORDER BY occurred_at, details->>'reason'`,
         [accountId],
       )
     ).map((r: { details: unknown }) => r.details);
@@ -241,8 +241,8 @@ describe('step-up through the OpenID Connect provider (a real one on loopback, i
 
       expect((await sessionRow(tokens)).reauthenticated_at).toBeNull();
       expect(await failures(owner.accountId)).toEqual([
-        { method: 'oidc:mock', reason: 'identity_of_other_user' },
         { method: 'oidc:mock', reason: 'identity_not_linked' },
+        { method: 'oidc:mock', reason: 'identity_of_other_user' },
       ]);
       // Nothing was linked by the step-up (unlike a sign-in, which links by verified email).
       expect(await t.db.query(`SELECT 1 FROM user_identities WHERE subject = 'sub-nobody'`)).toEqual([]);
