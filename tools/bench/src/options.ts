@@ -22,13 +22,19 @@ export interface BenchOptions {
   write: boolean;
   /** V8 CPU profile of the API during refresh at `concurrency` (summary in the report). */
   profile: boolean;
+  /** Run only these sections (all when null): to measure one thing again without the rest. */
+  only: Section[] | null;
   help: boolean;
 }
+
+/** The sections of a run, in the order they run (`--only` names them). */
+export const SECTIONS = ['refresh', 'reads', 'signin', 'devices', 'replicas', 'revoke', 'big'] as const;
+export type Section = (typeof SECTIONS)[number];
 
 export class UsageError extends Error {}
 
 export const USAGE = [
-  'Usage: npm run bench [-- [--quick] [--write] [--profile] [--duration S] [--warmup S] [--pool N] [--big-rows N] [--revoke A,B]]',
+  'Usage: npm run bench [-- [--quick] [--write] [--profile] [--duration S] [--warmup S] [--pool N] [--big-rows N] [--revoke A,B] [--only S,T]]',
   '',
   '  --quick        every scenario, small and short (< 1 min; what CI runs); never fails on a timing',
   '  --write        rewrite docs/benchmarks.md and docs/benchmarks-*.svg with this run',
@@ -38,6 +44,7 @@ export const USAGE = [
   '  --pool N       PostgreSQL pool per API replica and of the reference server; default 20, 1..100',
   '  --big-rows N   rows of the big sessions and audit tables; default 1000000 (quick 20000)',
   '  --revoke A,B   sessions of the bulk revocations; default 10000,100000 (quick 1000,10000)',
+  `  --only S,T     only these sections: ${SECTIONS.join(', ')} (not with --write)`,
 ].join('\n');
 
 function parseNumber(flag: string, raw: string | undefined, min: number, max: number): number {
@@ -61,6 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     poolSize: 20,
     write: false,
     profile: false,
+    only: null,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -77,8 +85,15 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (flag === '--revoke') {
       const sizes = (value() ?? '').split(',');
       options.revokeSizes = sizes.map((size) => parseNumber(flag, size, 1, 1_000_000));
+    } else if (flag === '--only') {
+      const names = (value() ?? '').split(',').filter((name) => name.length > 0);
+      const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+      if (names.length === 0 || unknown.length > 0)
+        throw new UsageError(`--only: '${unknown.join(',')}' is not one of ${SECTIONS.join(', ')}`);
+      options.only = names as Section[];
     } else throw new UsageError(`unknown argument '${argv[i]}'`);
   }
   if (options.quick && options.write) throw new UsageError('--quick figures are not written into docs/benchmarks.md');
+  if (options.only && options.write) throw new UsageError('--only runs part of the scenarios: not written into docs/benchmarks.md');
   return options;
 }

@@ -55,12 +55,24 @@ function codeOwner(url: string): string | null {
  * `crypto` shows up as the package that asked for it).
  */
 export function summarizeProfile(profile: Profile): string[] {
-  const selfTime = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const total = [...selfTime.values()].reduce((sum, value) => sum + value, 0) || 1;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  // The profiler's own calls (Profiler.stop serialising the profile) are not the API's time.
+  const own = new Set<number>();
+  for (const node of profile.nodes) {
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      if (nodes.get(id)?.callFrame.url.endsWith('profiler.ts')) {
+        own.add(node.id);
+        break;
+      }
+    }
+  }
+  const selfTime = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    if (!own.has(id)) selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const total = [...selfTime.values()].reduce((sum, value) => sum + value, 0) || 1;
   const label = (node: ProfileNode) =>
     `${node.callFrame.functionName || '(anonymous)'} ${codeOwner(node.callFrame.url) ?? (node.callFrame.url ? 'node internals' : 'native')}`;
 

@@ -18,7 +18,12 @@ import { serveParent } from './ipc';
 const MAX_BODY = 8192;
 const ACCESS_TTL = 300;
 
-const pool = new Pool({ connectionString: process.env['BENCH_DATABASE_URL'], max: Number(process.env['BENCH_POOL'] ?? 20) });
+// idleTimeoutMillis 0: connections stay open between scenarios, as in the API replicas (api-server.ts).
+const pool = new Pool({
+  connectionString: process.env['BENCH_DATABASE_URL'],
+  max: Number(process.env['BENCH_POOL'] ?? 20),
+  idleTimeoutMillis: 0,
+});
 pool.on('error', () => undefined); // an idle connection dropped at shutdown
 const refreshKey = hs256Key(process.env['BENCH_REFRESH_SECRET'] ?? '');
 const accessKey = hs256Key(process.env['BENCH_ACCESS_SECRET'] ?? '');

@@ -6,6 +6,7 @@ import { OwnerRevokedReason1764300000000 } from './1764300000000-owner-revoked-r
 import { SessionReauthenticatedAt1764450000000 } from './1764450000000-session-reauthenticated-at';
 import { RolePolicies1764500000000 } from './1764500000000-role-policies';
 import { BatchedRevocationNotify1764900000000 } from './1764900000000-batched-revocation-notify';
+import { RevocationNotifyFastPaths1765100000000 } from './1765100000000-revocation-notify-fast-paths';
 
 /** Every migration in order; listed explicitly because the API ships as one bundle. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   SessionReauthenticatedAt1764450000000,
   RolePolicies1764500000000,
   BatchedRevocationNotify1764900000000,
+  RevocationNotifyFastPaths1765100000000,
 ];
