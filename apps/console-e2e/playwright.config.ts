@@ -1,6 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import { join } from 'node:path';
-import { BASE_URL, DATA_DIR, E2E_PORT, OIDC_CLIENT_ID, OIDC_ISSUER, WORKSPACE_ROOT } from './src/support/server';
+import { BASE_URL, DATA_DIR, E2E_DB_PORT, E2E_PORT, OIDC_CLIENT_ID, OIDC_ISSUER, WORKSPACE_ROOT } from './src/support/server';
 
 /**
  * Browser tests of the console against the built API (`node dist/apps/api/main.js`),
@@ -55,6 +55,8 @@ export default defineConfig({
     gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     env: {
       PORT: String(E2E_PORT),
+      // A known port, so step-up tests can age a session's authentication in its row.
+      EMBEDDED_PG_PORT: String(E2E_DB_PORT),
       DATA_DIR,
       SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',

@@ -112,6 +112,9 @@ const MATRIX: Record<string, Row> = {
     expect: signedIn(200),
     call: (_t, _w, caller) => ({ body: { password: caller?.password ?? 'not-signed-in' } }),
   },
+  // Signed in only (anonymous 401 before anything); no provider is configured here, so 404 for
+  // everyone signed in. The flow (own session only, own linked identity only) is in oidc-step-up.spec.ts.
+  'POST /api/auth/reauthenticate/oauth/{provider}': { expect: signedIn(404), call: () => ({ body: { return_to: '/security' } }) },
   'POST /api/auth/refresh': {
     expect: all(200),
     call: async (t, w) => ({ body: { refresh_token: (await login(t, w.target.email, w.target.password)).refresh_token } }),

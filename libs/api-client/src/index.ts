@@ -14,7 +14,7 @@ export { ApiConfiguration, provideApiConfiguration } from './generated/api-confi
 export type { StrictHttpResponse } from './generated/strict-http-response';
 
 // Operations, by tag.
-export { authLoginJson, authLogout, authMe, authRefresh, authSignup, stepUpReauthenticate } from './generated/functions';
+export { authLoginJson, authLogout, authMe, authRefresh, authSignup, oidcStepUpStart, stepUpReauthenticate } from './generated/functions';
 export { devicesList, devicesRevoke, devicesRevokeOthers } from './generated/functions';
 export { accountSecurityGet, accountSecurityRevokeSessions, accountSecurityUpdate } from './generated/functions';
 export { auditEventsList, type AuditEventsList$Params } from './generated/functions';

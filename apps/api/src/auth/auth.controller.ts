@@ -160,7 +160,15 @@ export class AuthController {
   @ApiOkResponse({ type: MeDto })
   async me(@CurrentUser() caller: AuthUser): Promise<MeDto> {
     const user = await this.auth.me(caller);
-    return { id: user.id, account_id: user.accountId, email: user.email, name: user.name, role: user.role, session_id: caller.sessionId };
+    return {
+      id: user.id,
+      account_id: user.accountId,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      session_id: caller.sessionId,
+      password_step_up: user.passwordStepUp,
+    };
   }
 
   @Post('password')

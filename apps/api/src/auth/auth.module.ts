@@ -18,6 +18,8 @@ import { SignInLimiter } from './sign-in-limiter.service';
 import { SignInService } from './sign-in.service';
 import { ReauthenticationService } from './step-up/reauthentication.service';
 import { StepUpController } from './step-up/step-up.controller';
+import { OidcStepUpController } from './step-up/oidc-step-up.controller';
+import { OidcStepUpService } from './step-up/oidc-step-up.service';
 import { TokenService } from './token.service';
 
 @Module({
@@ -29,13 +31,14 @@ import { TokenService } from './token.service';
     RateLimitModule,
     IdentitiesModule,
   ],
-  controllers: [AuthController, OidcController, StepUpController],
+  controllers: [AuthController, OidcController, StepUpController, OidcStepUpController],
   providers: [
     OidcProviders,
     OidcSignInService,
     AuthService,
     AuthLimits,
     ReauthenticationService,
+    OidcStepUpService,
     SignInLimiter,
     RefreshService,
     SignInService,

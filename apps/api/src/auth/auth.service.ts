@@ -167,9 +167,11 @@ export class AuthService {
     });
   }
 
-  async me(caller: AuthUser): Promise<UserProfile> {
+  /** The caller's profile, and whether the password can step them up (ADR 0018/0020: owners always; members unless SSO is required). */
+  async me(caller: AuthUser): Promise<UserProfile & { passwordStepUp: boolean }> {
     const user = await this.accounts.findProfile(caller.accountId, caller.userId);
     if (!user) throw notFound();
-    return user;
+    const account = user.role === 'owner' ? null : await this.accounts.findAccount(caller.accountId);
+    return { ...user, passwordStepUp: !account?.requireExternalSignIn };
   }
 }

@@ -23,5 +23,11 @@ export const OIDC_REFUSALS = [
   'oidc_email_domain_not_allowed',
   /** The provider could not be reached. */
   'oidc_unavailable',
+  /** Step-up (ADR 0020): the provider's login is not proven fresh (`auth_time` missing or before the flow started). */
+  'oidc_reauthentication_stale',
+  /** Step-up: the identity the provider signed in is not one linked to the user of this session. */
+  'oidc_reauthentication_wrong_identity',
+  /** Step-up: the session it was started for has ended (or its user was deactivated). */
+  'oidc_reauthentication_session_ended',
 ] as const;
 export type OidcRefusal = (typeof OIDC_REFUSALS)[number];

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
  */
 export const E2E_PORT = Number(process.env['E2E_PORT'] || 4317);
 export const BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+/** The embedded PostgreSQL's port (fixed, so tests can age a session's row: support/database.ts; far from the ports of other suites' servers and providers). */
+export const E2E_DB_PORT = Number(process.env['E2E_DB_PORT'] || E2E_PORT + 10_000);
 /** Its own data folder under /tmp (the `postgres` user must be able to reach it), wiped at start. */
 export const DATA_DIR = process.env['E2E_DATA_DIR'] || join(tmpdir(), `sessions-e2e-${E2E_PORT}`);
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');

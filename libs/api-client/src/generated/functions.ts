@@ -53,6 +53,8 @@ export type { OidcProviders$Params as OidcProviders$Params } from './fn/auth/oid
 export { oidcProviders as oidcProviders } from './fn/auth/oidc-providers';
 export type { StepUpReauthenticate$Params as StepUpReauthenticate$Params } from './fn/auth/step-up-reauthenticate';
 export { stepUpReauthenticate as stepUpReauthenticate } from './fn/auth/step-up-reauthenticate';
+export type { OidcStepUpStart$Params as OidcStepUpStart$Params } from './fn/auth/oidc-step-up-start';
+export { oidcStepUpStart as oidcStepUpStart } from './fn/auth/oidc-step-up-start';
 export type { AuthRefresh$Params as AuthRefresh$Params } from './fn/auth/auth-refresh';
 export { authRefresh as authRefresh } from './fn/auth/auth-refresh';
 export type { AuthSignup$Params as AuthSignup$Params } from './fn/auth/auth-signup';

@@ -5,6 +5,24 @@ export interface AuditPolicyValues {
 }
 
 /** How a user signed in: `oidc:<provider id>` for external sign-in. */
+/**
+ * Why a step-up was refused. Password: `wrong_password`. Provider (ADR 0020): the login was
+ * not fresh (`auth_time_missing`, `auth_time_stale`), the identity is not this user's
+ * (`identity_not_linked`, `identity_of_other_user`), the flow was used already (`replayed`) or
+ * too old (`flow_expired`), the account no longer accepts the provider (`provider_not_allowed`),
+ * or the session ended meanwhile (`session_ended`).
+ */
+export type ReauthenticationFailureReason =
+  | 'wrong_password'
+  | 'auth_time_missing'
+  | 'auth_time_stale'
+  | 'identity_not_linked'
+  | 'identity_of_other_user'
+  | 'replayed'
+  | 'flow_expired'
+  | 'provider_not_allowed'
+  | 'session_ended';
+
 export type SignInMethod = 'password' | 'signup' | `oidc:${string}`;
 
 /** Why a sign-in with a known user was refused (unknown users are only logged: no account to audit in). */
@@ -54,8 +72,9 @@ export interface AuditDetailsByAction {
   'auth.login_failed': { method: SignInMethod; reason: LoginFailureReason };
   'auth.password_changed': { ended_sessions: number };
   /** A step-up on this session (resource: the session); see ADR 0018. */
-  'auth.reauthenticated': { method: 'password' };
-  'auth.reauthentication_failed': { method: 'password'; reason: 'wrong_password' };
+  'auth.reauthenticated': { method: 'password' | `oidc:${string}` };
+  /** ADR 0018 (password) and ADR 0020 (the provider: `provider` is in `method`). */
+  'auth.reauthentication_failed': { method: 'password' | `oidc:${string}`; reason: ReauthenticationFailureReason };
   'member.added': { user_id: string; role: string; is_active: boolean };
   'member.updated': { user_id: string; role: string; is_active: boolean };
   'identity.linked': { user_id: string; provider: string; by: 'email_match' };

@@ -142,4 +142,10 @@ export class MeDto {
   @ApiProperty({ description: 'Display name.' }) name!: string;
   @ApiProperty({ enum: ROLES, enumName: 'Role', description: 'Role in the account.' }) role!: Role;
   @ApiProperty({ format: 'uuid', description: 'The current session (device) id.' }) session_id!: string;
+  @ApiProperty({
+    description:
+      'Whether the password can confirm it is you (`POST /api/auth/reauthenticate`): false for members of an account that ' +
+      'requires external sign-in, who step up with a linked provider instead (`POST /api/auth/reauthenticate/oauth/{provider}`).',
+  })
+  password_step_up!: boolean;
 }

@@ -12,6 +12,8 @@ export interface VerifiedIdentity {
   subject: string;
   email: string | null;
   emailVerified: boolean;
+  /** The ID token's `auth_time` (Unix seconds), null when absent: step-up needs it (ADR 0020). */
+  authTime: number | null;
 }
 
 export interface AuthorizationRequest {
@@ -49,7 +51,12 @@ export class OidcProviders {
     return `${this.config.oidc.publicUrl}${callbackPath(provider.id)}`;
   }
 
-  async authorizationRequest(provider: OidcProviderConfig): Promise<AuthorizationRequest> {
+  /**
+   * `reauthenticate`: a step-up (ADR 0020) — `max_age=0` and `prompt=login` ask the provider
+   * for a fresh interactive login, whose `auth_time` the callback checks (a provider may
+   * ignore both, so the check is ours, not theirs).
+   */
+  async authorizationRequest(provider: OidcProviderConfig, reauthenticate = false): Promise<AuthorizationRequest> {
     const configuration = await this.configuration(provider);
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
@@ -63,7 +70,7 @@ export class OidcProviders {
       state,
       nonce,
       // Let people with several Google/Microsoft accounts pick the right one.
-      ...(provider.kind === 'generic' ? {} : { prompt: 'select_account' }),
+      ...(reauthenticate ? { max_age: '0', prompt: 'login' } : provider.kind === 'generic' ? {} : { prompt: 'select_account' }),
     });
     return { url, state, codeVerifier, nonce };
   }
@@ -183,5 +190,6 @@ function identityOf(provider: OidcProviderConfig, claims: oidc.IDToken): Verifie
   // registration must request) says the email's domain is verified by its tenant.
   const emailVerified = claims['email_verified'] === true || (provider.kind === 'microsoft' && claims['xms_edov'] === true);
   const subject = provider.kind === 'microsoft' ? `${String(claims['tid'] ?? '')}:${claims.sub}` : claims.sub;
-  return { subject, email, emailVerified };
+  const authTime = typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time) ? claims.auth_time : null;
+  return { subject, email, emailVerified, authTime };
 }

@@ -16,6 +16,15 @@ const DETAILS: Record<OidcRefusal, [HttpStatus, string]> = {
   oidc_provider_not_allowed: [HttpStatus.FORBIDDEN, 'Your account does not accept sign-in with this provider.'],
   oidc_email_domain_not_allowed: [HttpStatus.FORBIDDEN, 'Your account does not accept sign-in with this email domain.'],
   oidc_unavailable: [HttpStatus.BAD_GATEWAY, 'The identity provider could not be reached. Try again later.'],
+  oidc_reauthentication_stale: [
+    HttpStatus.UNAUTHORIZED,
+    'The identity provider did not ask you to sign in again just now, so it does not confirm it is you. Try again.',
+  ],
+  oidc_reauthentication_wrong_identity: [
+    HttpStatus.FORBIDDEN,
+    'You signed in at the identity provider as someone not linked to this user. Use your own identity.',
+  ],
+  oidc_reauthentication_session_ended: [HttpStatus.UNAUTHORIZED, 'The session this confirmation was for has ended. Sign in again.'],
 };
 
 /** A refused external sign-in; `logReason` is the finer cause for logs and audit (never a secret). */

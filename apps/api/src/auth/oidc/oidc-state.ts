@@ -16,6 +16,19 @@ export interface OidcFlowState {
   nonce: string;
   /** Unix seconds after which the flow is refused. */
   expiresAt: number;
+  /** Present when the flow is a step-up of an existing session, not a sign-in (ADR 0020). */
+  stepUp?: StepUpFlow;
+}
+
+/** The session a step-up flow was started for, and where the console resumes. */
+export interface StepUpFlow {
+  accountId: string;
+  userId: string;
+  sessionId: string;
+  /** Milliseconds (the injected clock): the ID token's `auth_time` must not be older. */
+  startedAt: number;
+  /** A console path (`/…`, validated at the start) the browser returns to. */
+  returnTo: string;
 }
 
 export const OIDC_STATE_COOKIE = 'sessions_oidc';
@@ -41,6 +54,12 @@ export class OidcStateSealer {
 
   /** The flow of `provider` sealed in `value`, or null when absent, forged, of another provider or expired. */
   open(value: string | undefined, provider: string, nowSeconds: number): OidcFlowState | null {
+    const flow = this.openEvenExpired(value, provider);
+    return flow && flow.expiresAt > nowSeconds ? flow : null;
+  }
+
+  /** As {@link open} but also an expired flow (a step-up's expiry is audited in its account). */
+  openEvenExpired(value: string | undefined, provider: string): OidcFlowState | null {
     if (!value || value.length > 2048) return null;
     const raw = Buffer.from(value, 'base64url');
     if (raw.length < 12 + 16 + 1) return null;
@@ -50,7 +69,7 @@ export class OidcStateSealer {
       decipher.setAuthTag(raw.subarray(raw.length - 16));
       const json = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
       const flow = JSON.parse(json) as OidcFlowState;
-      if (flow.provider !== provider || typeof flow.expiresAt !== 'number' || flow.expiresAt <= nowSeconds) return null;
+      if (flow.provider !== provider || typeof flow.expiresAt !== 'number') return null;
       return flow;
     } catch {
       return null;

@@ -77,8 +77,8 @@ export class ReauthenticationService {
 
   /**
    * A member of an account that requires external sign-in cannot sign in with a password,
-   * so the password cannot prove them either: they step up by signing in again with the
-   * provider (a new session is fresh). Owners keep their password, as at sign-in.
+   * so the password cannot prove them either: they step up through the provider
+   * (OidcStepUpService, ADR 0020). Owners keep their password, as at sign-in.
    */
   private async refuseUnusablePassword(caller: AuthUser): Promise<void> {
     if (caller.role === 'owner') return;
@@ -87,7 +87,7 @@ export class ReauthenticationService {
     throw new ProblemException(
       HttpStatus.FORBIDDEN,
       'sso_required',
-      'Your account requires its identity provider: sign in again with it to confirm it is you, then retry.',
+      'Your account requires its identity provider: confirm it is you with it (POST /api/auth/reauthenticate/oauth/{provider}), then retry.',
     );
   }
 }

@@ -33,7 +33,8 @@ export class StepUpController {
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Validation, or a wrong `password` (field error).' })
   @ApiForbiddenResponse({
     type: ProblemDto,
-    description: 'A member of an account that requires external sign-in (`sso_required`): sign in again with the provider instead.',
+    description:
+      'A member of an account that requires external sign-in (`sso_required`): step up with the provider instead (`POST /api/auth/reauthenticate/oauth/{provider}`).',
   })
   @ApiTooManyRequestsResponse({
     type: ProblemDto,

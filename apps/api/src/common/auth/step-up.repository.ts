@@ -36,6 +36,32 @@ UPDATE sessions s
    AND ${liveSession('s', '$4')}
 RETURNING s.reauthenticated_at`;
 
+/**
+ * The provider's step-up (ADR 0020): stamps like STAMP_SQL, but only a session not stamped
+ * since the flow started ($5) and whose user is active — so one flow stamps at most once
+ * (a replayed callback finds the stamp) and a deactivated user's flow stamps nothing.
+ */
+const STAMP_ONCE_SQL = `
+UPDATE sessions s
+   SET reauthenticated_at = GREATEST(COALESCE(s.reauthenticated_at, s.auth_time), $4)
+  FROM users u
+ WHERE s.id = $1 AND s.account_id = $2 AND s.user_id = $3
+   AND u.id = s.user_id AND u.is_active
+   AND (s.reauthenticated_at IS NULL OR s.reauthenticated_at < $5)
+   AND s.revoked_at IS NULL
+   AND s.auth_time + make_interval(secs => s.abs_max_seconds) > $4
+   AND s.last_used_at + make_interval(secs => s.idle_max_seconds) > $4
+RETURNING s.reauthenticated_at`;
+
+/** A live session's own step-up stamp (null: none yet); no row when it ended or its user is deactivated. */
+const STAMP_OF_SQL = `
+SELECT s.reauthenticated_at
+  FROM sessions s
+  JOIN users u ON u.id = s.user_id
+ WHERE s.id = $1 AND s.account_id = $2 AND s.user_id = $3
+   AND s.revoked_at IS NULL
+   AND u.is_active`;
+
 /** The SQL of step-up: read a session's freshness, stamp a re-authentication. */
 @Injectable()
 export class StepUpRepository {
@@ -54,9 +80,28 @@ export class StepUpRepository {
     return rows[0]?.authenticated_at ?? null;
   }
 
+  /** `live: false` when the session ended or the user was deactivated; else its last step-up stamp, if any. */
+  async stampOf(owner: SessionOwner): Promise<{ live: boolean; reauthenticatedAt: Date | null }> {
+    const rows: { reauthenticated_at: Date | null }[] = await this.dataSource.query(STAMP_OF_SQL, [
+      owner.sessionId,
+      owner.accountId,
+      owner.userId,
+    ]);
+    return { live: rows.length > 0, reauthenticatedAt: rows[0]?.reauthenticated_at ?? null };
+  }
+
   /** The new stamp, or null when the session is no longer live. */
   async stamp(owner: SessionOwner, now: Date): Promise<Date | null> {
     const [rows] = (await this.txHost.tx.query(STAMP_SQL, [owner.sessionId, owner.accountId, owner.userId, now])) as [
+      { reauthenticated_at: Date }[],
+      number,
+    ];
+    return rows[0]?.reauthenticated_at ?? null;
+  }
+
+  /** The new stamp, or null when the session is no longer live or was stamped since `since`. */
+  async stampOnce(manager: EntityManager, owner: SessionOwner, now: Date, since: Date): Promise<Date | null> {
+    const [rows] = (await manager.query(STAMP_ONCE_SQL, [owner.sessionId, owner.accountId, owner.userId, now, since])) as [
       { reauthenticated_at: Date }[],
       number,
     ];

@@ -25,6 +25,11 @@ export interface MeDto {
   name: string;
 
   /**
+   * Whether the password can confirm it is you (`POST /api/auth/reauthenticate`): false for members of an account that requires external sign-in, who step up with a linked provider instead (`POST /api/auth/reauthenticate/oauth/{provider}`).
+   */
+  password_step_up: boolean;
+
+  /**
    * Role in the account.
    */
   role: Role;

@@ -13,7 +13,7 @@ export interface ProblemDto {
   /**
    * Stable machine-readable code.
    */
-  code: 'malformed_request' | 'unauthenticated' | 'invalid_credentials' | 'invalid_refresh_token' | 'session_expired_idle' | 'session_expired_absolute' | 'forbidden' | 'not_found' | 'conflict' | 'validation_failed' | 'rate_limited' | 'unavailable' | 'internal_error' | 'sso_required' | 'last_sign_in_method' | 'reauthentication_required' | 'oidc_state_mismatch' | 'oidc_provider_error' | 'oidc_exchange_failed' | 'oidc_invalid_id_token' | 'oidc_email_unverified' | 'oidc_unknown_user' | 'oidc_user_inactive' | 'oidc_provider_not_allowed' | 'oidc_email_domain_not_allowed' | 'oidc_unavailable';
+  code: 'malformed_request' | 'unauthenticated' | 'invalid_credentials' | 'invalid_refresh_token' | 'session_expired_idle' | 'session_expired_absolute' | 'forbidden' | 'not_found' | 'conflict' | 'validation_failed' | 'rate_limited' | 'unavailable' | 'internal_error' | 'sso_required' | 'last_sign_in_method' | 'reauthentication_required' | 'oidc_state_mismatch' | 'oidc_provider_error' | 'oidc_exchange_failed' | 'oidc_invalid_id_token' | 'oidc_email_unverified' | 'oidc_unknown_user' | 'oidc_user_inactive' | 'oidc_provider_not_allowed' | 'oidc_email_domain_not_allowed' | 'oidc_unavailable' | 'oidc_reauthentication_stale' | 'oidc_reauthentication_wrong_identity' | 'oidc_reauthentication_session_ended';
 
   /**
    * A human sentence; do not parse it.

@@ -1,5 +1,5 @@
 import { BreakpointObserver, Breakpoints } from '@angular/cdk/layout';
-import { ChangeDetectionStrategy, Component, computed, inject, viewChild } from '@angular/core';
+import { afterNextRender, ChangeDetectionStrategy, Component, computed, inject, viewChild } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
@@ -13,6 +13,7 @@ import { map } from 'rxjs';
 import { AuthSession } from '../../core/auth/auth-session';
 import { AuthState } from '../../core/auth/auth-state';
 import { SessionExpiryService } from '../../core/expiry/session-expiry.service';
+import { StepUpReturn } from '../../core/step-up/step-up-return';
 import { ThemeToggle } from '../../core/ui/theme-toggle';
 
 interface NavItem {
@@ -88,6 +89,9 @@ export class Shell {
   constructor() {
     // Instantiated here so expiry warnings run for as long as someone is signed in.
     inject(SessionExpiryService);
+    // Back from a step-up at the identity provider (ADR 0020): say how it went.
+    const stepUpReturn = inject(StepUpReturn);
+    afterNextRender(() => stepUpReturn.announce());
   }
 
   protected closeIfHandset(): void {
