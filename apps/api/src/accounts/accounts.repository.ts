@@ -16,13 +16,20 @@ export interface UserProfile {
   email: string;
   name: string;
   role: Role;
+  /** The account requires external sign-in for members (ADR 0018/0020: then only an owner steps up by password). */
+  requireExternalSignIn: boolean;
 }
 
 /** The guarded read's one statement, prepared: no ORM on the hot path (issue 11). */
 const USER_PROFILE_SQL = prepared<
   [userId: string, accountId: string],
-  { id: string; account_id: string; email: string; name: string; role: Role }
->('users_profile', 'SELECT id, account_id, email, name, role FROM users WHERE id = $1 AND account_id = $2');
+  { id: string; account_id: string; email: string; name: string; role: Role; require_external_sign_in: boolean }
+>(
+  'users_profile',
+  `SELECT u.id, u.account_id, u.email, u.name, u.role, a.require_external_sign_in
+     FROM users u JOIN accounts a ON a.id = u.account_id
+    WHERE u.id = $1 AND u.account_id = $2`,
+);
 
 /** The account's and the role's limits, as stored (null: not overridden). */
 export interface SessionTermsRow {
@@ -44,7 +51,16 @@ export class AccountsRepository {
 
   async findProfile(accountId: string, userId: string): Promise<UserProfile | null> {
     const [row] = await this.prepared.rows(USER_PROFILE_SQL, [userId, accountId]);
-    return row ? { id: row.id, accountId: row.account_id, email: row.email, name: row.name, role: row.role } : null;
+    return row
+      ? {
+          id: row.id,
+          accountId: row.account_id,
+          email: row.email,
+          name: row.name,
+          role: row.role,
+          requireExternalSignIn: row.require_external_sign_in,
+        }
+      : null;
   }
 
   findAccount(accountId: string): Promise<AccountEntity | null> {

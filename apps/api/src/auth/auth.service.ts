@@ -169,9 +169,9 @@ export class AuthService {
 
   /** The caller's profile, and whether the password can step them up (ADR 0018/0020: owners always; members unless SSO is required). */
   async me(caller: AuthUser): Promise<UserProfile & { passwordStepUp: boolean }> {
+    // One prepared statement (the account's SSO flag joined in): the guarded read stays one round trip.
     const user = await this.accounts.findProfile(caller.accountId, caller.userId);
     if (!user) throw notFound();
-    const account = user.role === 'owner' ? null : await this.accounts.findAccount(caller.accountId);
-    return { ...user, passwordStepUp: !account?.requireExternalSignIn };
+    return { ...user, passwordStepUp: user.role === 'owner' || !user.requireExternalSignIn };
   }
 }

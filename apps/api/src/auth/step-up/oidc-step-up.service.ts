@@ -101,10 +101,10 @@ export class OidcStepUpService {
       return this.refuse(flow, client, method, 'oidc_provider_not_allowed', 'provider_not_allowed');
     }
     const now = this.clock.now();
-    const stamped = await this.transactions.run(async (manager) => {
-      const at = await this.stepUp.stampOnce(manager, flow, now, new Date(flow.startedAt));
+    const stamped = await this.transactions.run(async () => {
+      const at = await this.stepUp.stampOnce(flow, now, new Date(flow.startedAt));
       if (!at) return null;
-      await this.audit.record(manager, auditContext(flow, client, now), {
+      await this.audit.record(auditContext(flow, client, now), {
         action: 'auth.reauthenticated',
         resourceType: 'session',
         resourceId: flow.sessionId,
@@ -149,8 +149,8 @@ export class OidcStepUpService {
     refusal: OidcRefusal,
     reason: ReauthenticationFailureReason,
   ): Promise<never> {
-    await this.transactions.run((manager) =>
-      this.audit.record(manager, auditContext(flow, client, this.clock.now()), {
+    await this.transactions.run(() =>
+      this.audit.record(auditContext(flow, client, this.clock.now()), {
         action: 'auth.reauthentication_failed',
         resourceType: 'session',
         resourceId: flow.sessionId,

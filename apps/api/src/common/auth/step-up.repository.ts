@@ -48,9 +48,7 @@ UPDATE sessions s
  WHERE s.id = $1 AND s.account_id = $2 AND s.user_id = $3
    AND u.id = s.user_id AND u.is_active
    AND (s.reauthenticated_at IS NULL OR s.reauthenticated_at < $5)
-   AND s.revoked_at IS NULL
-   AND s.auth_time + make_interval(secs => s.abs_max_seconds) > $4
-   AND s.last_used_at + make_interval(secs => s.idle_max_seconds) > $4
+   AND ${liveSession('s', '$4')}
 RETURNING s.reauthenticated_at`;
 
 /** A live session's own step-up stamp (null: none yet); no row when it ended or its user is deactivated. */
@@ -100,8 +98,8 @@ export class StepUpRepository {
   }
 
   /** The new stamp, or null when the session is no longer live or was stamped since `since`. */
-  async stampOnce(manager: EntityManager, owner: SessionOwner, now: Date, since: Date): Promise<Date | null> {
-    const [rows] = (await manager.query(STAMP_ONCE_SQL, [owner.sessionId, owner.accountId, owner.userId, now, since])) as [
+  async stampOnce(owner: SessionOwner, now: Date, since: Date): Promise<Date | null> {
+    const [rows] = (await this.txHost.tx.query(STAMP_ONCE_SQL, [owner.sessionId, owner.accountId, owner.userId, now, since])) as [
       { reauthenticated_at: Date }[],
       number,
     ];
