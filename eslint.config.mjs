@@ -64,6 +64,21 @@ export default [
     },
   },
   {
+    // The library's fast-check arbitraries are for specs: never in a production bundle.
+    // no-restricted-syntax, not no-restricted-imports: the API's walls configure that rule per folder.
+    files: ['**/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.test.ts', '**/src/testing/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='@sessions/session-policy/testing']",
+          message: '@sessions/session-policy/testing is test-only (fast-check): import it from specs, never from production code.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/test/**/*.ts', '**/*-e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

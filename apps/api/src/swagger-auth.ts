@@ -1,3 +1,4 @@
+import type { RefreshRefusal, SessionEndReason } from '@sessions/session-policy';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -85,8 +86,29 @@ interface PageGlobal {
   SessionsSwaggerAuth?: unknown;
 }
 
-/** Runs in the page (stringified into the served file): no imports, no outer variables. */
-function swaggerAuthInPage(): void {
+/**
+ * What the notice says after "signed out because": for every refusal code and end reason of
+ * `@sessions/session-policy` (exhaustive by type, so a new one cannot ship without words),
+ * handed to the page script as JSON.
+ */
+const SIGNED_OUT_BECAUSE: Record<RefreshRefusal | SessionEndReason, string> = {
+  session_expired_idle: 'it was inactive for too long',
+  expired_idle: 'it was inactive for too long',
+  session_expired_absolute: 'it reached its maximum length',
+  expired_absolute: 'it reached its maximum length',
+  signed_out_elsewhere: 'it was signed out from another device',
+  revoked_by_owner: "your account's owner signed it out",
+  role_changed: "your account's owner changed your role",
+  user_deactivated: "your account's owner deactivated your access",
+  password_changed: 'your password was changed',
+  refresh_reuse: 'its refresh token was used twice (signed out for your security)',
+  session_limit: 'you signed in on too many devices and this one was used least recently',
+  signed_out: 'you signed out',
+  invalid_refresh_token: 'its refresh token is no longer valid',
+};
+
+/** Runs in the page (stringified into the served file): no imports, no outer variables; `REASONS` is passed in. */
+function swaggerAuthInPage(REASONS: Record<string, string>): void {
   const page = globalThis as unknown as PageGlobal;
   const SCHEME = 'oauth2';
   const TOKEN_PATH = '/api/auth/login';
@@ -94,21 +116,6 @@ function swaggerAuthInPage(): void {
   const LOGOUT_PATH = '/api/auth/logout';
   /** Renew this long before the access token's own expiry, so a slow call does not arrive late. */
   const EARLY_MS = 15_000;
-  const REASONS: Record<string, string> = {
-    session_expired_idle: 'it was inactive for too long',
-    expired_idle: 'it was inactive for too long',
-    session_expired_absolute: 'it reached its maximum length',
-    expired_absolute: 'it reached its maximum length',
-    signed_out_elsewhere: 'it was signed out from another device',
-    revoked_by_owner: "your account's owner signed it out",
-    role_changed: "your account's owner changed your role",
-    user_deactivated: "your account's owner deactivated your access",
-    password_changed: 'your password was changed',
-    refresh_reuse: 'its refresh token was used twice (signed out for your security)',
-    session_limit: 'you signed in on too many devices and this one was used least recently',
-    signed_out: 'you signed out',
-    invalid_refresh_token: 'its refresh token is no longer valid',
-  };
 
   let renewing: Promise<string | null> | null = null;
 
@@ -257,7 +264,7 @@ function swaggerAuthInPage(): void {
   page.SessionsSwaggerAuth = { plugin, requestInterceptor, responseInterceptor };
 }
 
-export const SWAGGER_AUTH_SCRIPT = `(${swaggerAuthInPage.toString()})();\n`;
+export const SWAGGER_AUTH_SCRIPT = `(${swaggerAuthInPage.toString()})(${JSON.stringify(SIGNED_OUT_BECAUSE)});\n`;
 
 /**
  * The hooks in Swagger UI's options. They are stringified into swagger-ui-init.js (a served

@@ -60,3 +60,24 @@ test('on a 390 px phone every page fits the width, and the drawer’s first item
     await screenshot(page, target.shot);
   }
 });
+
+test.describe('the narrowest phone', () => {
+  test.use({ viewport: { width: 360, height: 740 } });
+
+  test('at 360 px every page still fits the width', async ({ page }) => {
+    test.slow();
+    const owner = await signUp('phone360');
+    await addMember(owner.accessToken, 'Sam Member With A Rather Long Name');
+    await page.goto('/login');
+    await expectNoSidewaysScroll(page);
+    await signInThroughUi(page, owner.email, owner.password);
+    for (const target of PAGES) {
+      await page.goto(target.path);
+      await expect(page.locator('h1')).toBeVisible();
+      await expect(page.getByRole('status'))
+        .toHaveCount(0, { timeout: 10_000 })
+        .catch(() => undefined);
+      await expectNoSidewaysScroll(page);
+    }
+  });
+});

@@ -9,6 +9,7 @@ describe('public API', () => {
         'DEFAULT_SOON_WINDOW_SECONDS',
         'EXPIRY_WARNING_STATES',
         'POLICY_FIELDS',
+        'POLICY_MINUTES_CEILING',
         'POLICY_PRESETS',
         'REFRESH_REFUSALS',
         'SECONDS_PER_MINUTE',

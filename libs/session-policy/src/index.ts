@@ -1,4 +1,4 @@
-export { SYSTEM_POLICY_BOUNDS, assertValidBounds, type PolicyBounds } from './lib/bounds';
+export { POLICY_MINUTES_CEILING, SYSTEM_POLICY_BOUNDS, assertValidBounds, type PolicyBounds } from './lib/bounds';
 export { applyPolicyPatch, resolvePolicy, type EffectivePolicy, type PolicyOverrides, type PolicyPatch } from './lib/resolve';
 export { POLICY_PRESETS, STANDARD_PRESET, detectPreset, presetOverrides, type NamedPolicyPreset, type PolicyPreset } from './lib/presets';
 export { POLICY_FIELDS, validatePolicy, type PolicyField, type PolicyViolation } from './lib/validate';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PolicyOverrides } from '@sessions/session-policy';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
+import { liveSession } from '../common/live-session.sql';
 
 export interface ActiveUserRow {
   userId: string;
@@ -23,9 +24,7 @@ SELECT u.id AS user_id, u.name, u.email, u.last_login_at, count(*)::int AS sessi
   FROM sessions s
   JOIN users u ON u.id = s.user_id AND u.account_id = $1
  WHERE s.account_id = $1
-   AND s.revoked_at IS NULL
-   AND s.auth_time + make_interval(secs => s.abs_max_seconds) > $2
-   AND s.last_used_at + make_interval(secs => s.idle_max_seconds) > $2
+   AND ${liveSession('s', '$2')}
  GROUP BY u.id
  ORDER BY u.last_login_at DESC NULLS LAST, u.email ASC`;
 

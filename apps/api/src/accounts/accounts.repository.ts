@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { prepared, PreparedQueries } from '../database/prepared';
+import { liveSession } from '../common/live-session.sql';
 import { AccountEntity } from './account.entity';
 import type { Role } from '../common/auth/roles';
 import { UserEntity } from './user.entity';
@@ -75,9 +76,8 @@ export class AccountsRepository {
     const rows: { user_id: string; count: number }[] = await (manager ?? this.users.manager).query(
       `SELECT s.user_id, count(*)::int AS count
          FROM sessions s
-        WHERE s.account_id = $1 AND s.revoked_at IS NULL ${byUser}
-          AND s.auth_time + make_interval(secs => s.abs_max_seconds) > $2
-          AND s.last_used_at + make_interval(secs => s.idle_max_seconds) > $2
+        WHERE s.account_id = $1 ${byUser}
+          AND ${liveSession('s', '$2')}
         GROUP BY s.user_id`,
       params,
     );

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { SessionEndReason } from '@sessions/session-policy';
+import { REFRESH_REFUSALS, type SessionEndReason } from '@sessions/session-policy';
 import { OIDC_REFUSALS } from './oidc-refusals';
 
 /** Stable `code` values of the HTTP contract. Clients switch on these, never on `detail`. */
@@ -7,9 +7,8 @@ export const PROBLEM_CODES = [
   'malformed_request',
   'unauthenticated',
   'invalid_credentials',
-  'invalid_refresh_token',
-  'session_expired_idle',
-  'session_expired_absolute',
+  // A refused refresh: the library's codes, in their order (the generated client's enum).
+  ...REFRESH_REFUSALS,
   'forbidden',
   'not_found',
   'conflict',

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { POLICY_MINUTES_CEILING } from '@sessions/session-policy';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -89,6 +90,21 @@ describe('loadConfig', () => {
     'refuses the replaced variable %s instead of silently ignoring it',
     (name) => {
       expect(() => loadConfig({ [name]: '10' })).toThrow(new RegExp(`^${name}: is no longer read.*use LOGIN_`));
+    },
+  );
+
+  // Found pinning the config to the library (issue 13.1): with SESSION_ABSOLUTE_MINUTES_MAX=600000
+  // an owner's PATCH of 600000 minutes passed validation and hit the schema's CHECK (1..525600): a 500.
+  it.each(['SESSION_IDLE_MINUTES_MAX', 'SESSION_ABSOLUTE_MINUTES_MAX', 'SESSION_ABSOLUTE_MINUTES_DEFAULT'])(
+    'refuses %s above what the database stores (POLICY_MINUTES_CEILING, one year)',
+    (name) => {
+      expect(() => loadConfig({ [name]: String(POLICY_MINUTES_CEILING + 1) })).toThrow(new RegExp(`^${name}: .*outside 1\\.\\.525600`));
+      expect(() =>
+        loadConfig({
+          SESSION_IDLE_MINUTES_MAX: String(POLICY_MINUTES_CEILING),
+          SESSION_ABSOLUTE_MINUTES_MAX: String(POLICY_MINUTES_CEILING),
+        }),
+      ).not.toThrow();
     },
   );
 

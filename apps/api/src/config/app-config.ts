@@ -1,6 +1,6 @@
 import { BlockList } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { assertValidBounds, PolicyBounds, SYSTEM_POLICY_BOUNDS } from '@sessions/session-policy';
+import { assertValidBounds, POLICY_MINUTES_CEILING, PolicyBounds, SYSTEM_POLICY_BOUNDS } from '@sessions/session-policy';
 import { cleanEnv, makeValidator } from 'envalid';
 import { parseTrustedProxies } from '../common/client-ip';
 import { ConfigError } from './config-error';
@@ -122,9 +122,6 @@ export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
-/** Per-variable ceiling of the policy bounds (minutes; about 19 years). */
-const POLICY_MINUTES_CEILING = 10_000_000;
-
 // envalid validators. A parser throws a plain Error; the reporter turns the first one into a
 // ConfigError, whose message starts with the variable's name. Defaults are not parsed.
 
@@ -203,6 +200,7 @@ const EMPTY_IS_UNSET = [
   'CONSOLE_DIR',
 ] as const;
 
+// Defaults and the ceiling are the library's; the ceiling is also the schema's CHECK on stored minutes.
 const bounds = SYSTEM_POLICY_BOUNDS;
 const SPECS = {
   PORT: integer(3000, 0, 65535),

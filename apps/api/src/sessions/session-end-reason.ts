@@ -1,4 +1,4 @@
-import { classifyExpiry, type PolicySnapshot, type SessionEndReason } from '@sessions/session-policy';
+import { classifyExpiry, type ExpiryRefusal, type PolicySnapshot, type SessionEndReason } from '@sessions/session-policy';
 import type { RevokeReason } from './session.entity';
 
 /**
@@ -27,7 +27,7 @@ export function endReasonOf(reason: RevokeReason): SessionEndReason {
 }
 
 /** The stored reason of a session ended by a deadline (what the sweeper writes). */
-export function revokeReasonForExpiry(expiry: 'session_expired_idle' | 'session_expired_absolute'): RevokeReason {
+export function revokeReasonForExpiry(expiry: ExpiryRefusal): RevokeReason {
   return expiry === 'session_expired_absolute' ? 'expired_absolute' : 'expired_idle';
 }
 

@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../common/auth/roles';
 import { prepared, PreparedQueries } from '../database/prepared';
+import {
+  expiryReason,
+  insideDeadlines,
+  liveSession,
+  pastDeadline,
+  tightenedAbsMaxSeconds,
+  tightenedIdleMaxSeconds,
+  type TighteningInputs,
+} from '../common/live-session.sql';
 import { RevokeReason, SessionEntity } from './session.entity';
 
 export interface NewSession {
@@ -50,6 +59,16 @@ export interface RevokeFilter {
   exceptUserId?: string;
 }
 
+/** The rotation's tightening reads the session `s`, its account `a` and its role's override `rp`. */
+const TIGHTENING: TighteningInputs = {
+  session: 's',
+  account: 'a',
+  role: 'rp',
+  legacy: '$4',
+  defaultIdleSeconds: '$5',
+  defaultAbsoluteSeconds: '$6',
+};
+
 /**
  * Rotation in one statement (one round trip, atomic on its own):
  * 1. `consumed` marks the presented token used only if it is unused and its session
@@ -59,7 +78,8 @@ export interface RevokeFilter {
  *    the account's, tightened by the role's override if any, idle capped at absolute
  *    (`tightenForRole`) — with LEAST, which skips the NULLs of an absent override; a
  *    legacy token takes that policy as is. The same rules as `tightenForRole` and
- *    `tightenSnapshot` in libs/session-policy. So a stricter override, or a role whose
+ *    `tightenSnapshot` in libs/session-policy, written once in `common/live-session.sql.ts` and
+ *    checked against them by `test/deadline-rule.property.spec.ts`. So a stricter override, or a role whose
  *    override is stricter, reaches a live session at its next refresh, while a looser
  *    one never extends it;
  * 3. `successor` is inserted only when the user is active and neither deadline has
@@ -83,19 +103,15 @@ WITH consumed AS (
      AND s.revoked_at IS NULL
   RETURNING rt.session_id, rt.account_id, s.user_id, u.role, u.is_active, s.auth_time,
             rt.issued_at AS presented_issued_at,
-            LEAST(CASE WHEN $4 THEN NULL ELSE s.idle_max_seconds END,
-                  COALESCE(a.session_idle_minutes * 60, $5), rp.idle_minutes * 60,
-                  COALESCE(a.session_absolute_minutes * 60, $6), rp.absolute_minutes * 60) AS idle_max_seconds,
-            LEAST(CASE WHEN $4 THEN NULL ELSE s.abs_max_seconds END,
-                  COALESCE(a.session_absolute_minutes * 60, $6), rp.absolute_minutes * 60) AS abs_max_seconds
+            ${tightenedIdleMaxSeconds(TIGHTENING)} AS idle_max_seconds,
+            ${tightenedAbsMaxSeconds(TIGHTENING)} AS abs_max_seconds
 ),
 successor AS (
   INSERT INTO refresh_tokens (session_id, account_id, jti_hash, issued_at)
   SELECT c.session_id, c.account_id, $2, $3
     FROM consumed c
    WHERE c.is_active
-     AND $3 < c.auth_time + make_interval(secs => c.abs_max_seconds)
-     AND $3 < c.presented_issued_at + make_interval(secs => c.idle_max_seconds)
+     AND ${insideDeadlines('c', '$3', 'presented_issued_at')}
   RETURNING session_id
 ),
 touched AS (
@@ -172,9 +188,7 @@ export interface DevicePageRow {
 /** Before every session: the first page. */
 const FIRST: DeviceCursor = { lastUsedAt: 'infinity', createdAt: 'infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
 
-const LIVE = `s.revoked_at IS NULL
-     AND s.auth_time + make_interval(secs => s.abs_max_seconds) > $3
-     AND s.last_used_at + make_interval(secs => s.idle_max_seconds) > $3`;
+const LIVE = liveSession('s', '$3');
 
 // Named columns, never `*`: a prepared statement whose result shape changes (a migration adding a
 // column) fails with "cached plan must not change result type" on every pooled connection.
@@ -265,10 +279,10 @@ export const SWEEP_LOCK_KEY = 7_314_120_001;
 const SWEEP_SQL = `
 WITH expired AS (
   SELECT id,
-         CASE WHEN auth_time + make_interval(secs => abs_max_seconds) <= $1 THEN 'expired_absolute' ELSE 'expired_idle' END AS reason
+         ${expiryReason('', '$1')} AS reason
     FROM sessions
    WHERE revoked_at IS NULL
-     AND (auth_time + make_interval(secs => abs_max_seconds) <= $1 OR last_used_at + make_interval(secs => idle_max_seconds) <= $1)
+     AND ${pastDeadline('', '$1')}
    LIMIT $2
    FOR UPDATE SKIP LOCKED
 )
@@ -424,7 +438,7 @@ export class SessionsRepository {
       `UPDATE sessions SET revoked_at = $1, revoke_reason = 'session_limit'
         WHERE revoked_at IS NULL
           AND id IN (SELECT s.id FROM sessions s
-                      WHERE s.user_id = $2 AND s.account_id = $4 AND ${LIVE.replace(/\$3/g, () => '$1')}
+                      WHERE s.user_id = $2 AND s.account_id = $4 AND ${liveSession('s', '$1')}
                       ORDER BY s.last_used_at DESC, s.created_at DESC, s.id DESC
                      OFFSET $3)
         RETURNING id`,
@@ -447,7 +461,7 @@ export class SessionsRepository {
                        SELECT s.id, row_number() OVER (PARTITION BY s.user_id
                                                        ORDER BY s.last_used_at DESC, s.created_at DESC, s.id DESC) AS rank
                          FROM sessions s
-                        WHERE s.account_id = $2 AND ${LIVE.replace(/\$3/g, () => '$1')}) ranked
+                        WHERE s.account_id = $2 AND ${liveSession('s', '$1')}) ranked
                       WHERE ranked.rank > $3)
         RETURNING id, user_id`,
       [now, accountId, keep],
@@ -460,9 +474,8 @@ export class SessionsRepository {
     return this.dataSource
       .getRepository(SessionEntity)
       .createQueryBuilder('s')
-      .where('s.user_id = :userId AND s.account_id = :accountId AND s.revoked_at IS NULL', { userId, accountId })
-      .andWhere('s.auth_time + make_interval(secs => s.abs_max_seconds) > :now', { now })
-      .andWhere('s.last_used_at + make_interval(secs => s.idle_max_seconds) > :now', { now })
+      .where('s.user_id = :userId AND s.account_id = :accountId', { userId, accountId })
+      .andWhere(liveSession('s', ':now'), { now })
       .orderBy('s.last_used_at', 'DESC')
       .getMany();
   }

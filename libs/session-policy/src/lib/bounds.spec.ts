@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { validBoundsArb } from '../testing/arbitraries';
 import { boundsWith } from '../testing/builders';
-import { SYSTEM_POLICY_BOUNDS, assertValidBounds, type PolicyBounds } from './bounds';
+import { POLICY_MINUTES_CEILING, SYSTEM_POLICY_BOUNDS, assertValidBounds, type PolicyBounds } from './bounds';
 
 const FIELDS: (keyof PolicyBounds)[] = [
   'idleMinutesDefault',
@@ -37,6 +37,12 @@ describe('assertValidBounds', () => {
   describe.each(FIELDS)('%s', (field) => {
     it.each([0, -1, 1.5, Number.NaN, Infinity])('rejects %p naming the field', (bad) => {
       expect(() => assertValidBounds(boundsWith({ [field]: bad }))).toThrow(new RegExp(`^${field} must be a positive integer`));
+    });
+
+    it('rejects more than a year (what the database stores), naming the field', () => {
+      expect(() => assertValidBounds(boundsWith({ [field]: POLICY_MINUTES_CEILING + 1 }))).toThrow(
+        new RegExp(`^${field} must not exceed 525600 minutes`),
+      );
     });
 
     it('rejects a non-number (e.g. an unparsed env string)', () => {

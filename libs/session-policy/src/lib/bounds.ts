@@ -30,6 +30,13 @@ export const SYSTEM_POLICY_BOUNDS: PolicyBounds = Object.freeze({
   absoluteMinutesMax: 129600,
 });
 
+/**
+ * The most minutes any bound (and so any stored policy) may be: one year. The database
+ * stores policies as minutes with CHECK (… BETWEEN 1 AND 525600), so a larger bound would
+ * let an owner choose a value the API validates and the database then refuses.
+ */
+export const POLICY_MINUTES_CEILING = 525_600;
+
 const BOUND_FIELDS = [
   'idleMinutesDefault',
   'idleMinutesMin',
@@ -56,6 +63,9 @@ export function assertValidBounds(b: PolicyBounds): void {
     const value: unknown = b[field];
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
       throw new Error(`${field} must be a positive integer number of minutes (got ${String(value)})`);
+    }
+    if (value > POLICY_MINUTES_CEILING) {
+      throw new Error(`${field} must not exceed ${POLICY_MINUTES_CEILING} minutes, one year (got ${value})`);
     }
   }
   assertRange('idle', b.idleMinutesDefault, b.idleMinutesMin, b.idleMinutesMax);

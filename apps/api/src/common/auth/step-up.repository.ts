@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { liveSession } from '../live-session.sql';
 
 /** Whose session: every statement is scoped by account and user as well as by session id. */
 export interface SessionOwner {
@@ -30,9 +31,7 @@ const STAMP_SQL = `
 UPDATE sessions s
    SET reauthenticated_at = GREATEST(COALESCE(s.reauthenticated_at, s.auth_time), $4)
  WHERE s.id = $1 AND s.account_id = $2 AND s.user_id = $3
-   AND s.revoked_at IS NULL
-   AND s.auth_time + make_interval(secs => s.abs_max_seconds) > $4
-   AND s.last_used_at + make_interval(secs => s.idle_max_seconds) > $4
+   AND ${liveSession('s', '$4')}
 RETURNING s.reauthenticated_at`;
 
 /** The SQL of step-up: read a session's freshness, stamp a re-authentication. */

@@ -47,4 +47,9 @@ describe('problemOf', () => {
     expect(problemOf(new TypeError('boom'))).toMatchObject({ status: 0, code: null, detail: 'Something went wrong. Please try again.' });
     expect(problemOf(undefined).code).toBeNull();
   });
+
+  it('reads the HTTP error a resource wrapped as the cause of its own error', () => {
+    const http = new HttpErrorResponse({ status: 403, error: { code: 'forbidden', detail: 'Owners only.' } });
+    expect(problemOf(new Error('wrapped', { cause: http }))).toMatchObject({ status: 403, code: 'forbidden', detail: 'Owners only.' });
+  });
 });

@@ -22,6 +22,10 @@ const UNEXPECTED = 'Something went wrong. Please try again.';
  * as strings, so they are parsed here too.
  */
 export function problemOf(error: unknown): Problem {
+  // A resource keeps what its stream failed with as the `cause` of an Error when it isn't one.
+  if (error instanceof Error && error.cause instanceof HttpErrorResponse) {
+    return problemOf(error.cause);
+  }
   if (!(error instanceof HttpErrorResponse)) {
     return { status: 0, code: null, detail: UNEXPECTED, errors: [], reason: null };
   }

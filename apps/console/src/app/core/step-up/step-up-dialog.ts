@@ -52,18 +52,7 @@ export interface StepUpDialogData {
       </mat-dialog-actions>
     </form>
   `,
-  styles: `
-    .fields {
-      display: flex;
-      flex-direction: column;
-      gap: 4px;
-    }
-    .error {
-      margin: 0;
-      color: var(--mat-sys-error);
-      font: var(--mat-sys-body-medium);
-    }
-  `,
+  styleUrl: '../../shared/dialog-form.scss',
 })
 export class StepUpDialog {
   private readonly api = inject(Api);

@@ -1,21 +1,21 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
-import { MatIconModule } from '@angular/material/icon';
-import { MatTooltipModule } from '@angular/material/tooltip';
+import { Directive, computed, inject } from '@angular/core';
 import { ThemePreference } from './theme';
 
-/** The light/dark switch in the toolbar and on the sign-in page. */
-@Component({
-  selector: 'app-theme-toggle',
-  imports: [MatButtonModule, MatIconModule, MatTooltipModule],
-  changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `
-    <button matIconButton type="button" (click)="theme.toggle()" [attr.aria-label]="label()" [matTooltip]="label()">
-      <mat-icon [svgIcon]="theme.scheme() === 'dark' ? 'light_mode' : 'dark_mode'" />
-    </button>
-  `,
+/**
+ * The light/dark switch, on the page's own icon button:
+ * `<button matIconButton appThemeToggle #theme="themeToggle"><mat-icon [svgIcon]="theme.icon()" /></button>`.
+ * A directive rather than a component with its own button, so the shell can put `matTooltip` on
+ * that button while the sign-in page stays without the tooltip's overlay code (about 15 KB of its
+ * first load); the button's accessible name is its `aria-label` either way.
+ */
+@Directive({
+  selector: 'button[appThemeToggle]',
+  exportAs: 'themeToggle',
+  host: { type: 'button', '[attr.aria-label]': 'label()', '(click)': 'theme.toggle()' },
 })
 export class ThemeToggle {
   protected readonly theme = inject(ThemePreference);
-  protected readonly label = computed(() => (this.theme.scheme() === 'dark' ? 'Use light theme' : 'Use dark theme'));
+  readonly label = computed(() => (this.theme.scheme() === 'dark' ? 'Use light theme' : 'Use dark theme'));
+  /** The scheme a click switches to. */
+  readonly icon = computed(() => (this.theme.scheme() === 'dark' ? 'light_mode' : 'dark_mode'));
 }

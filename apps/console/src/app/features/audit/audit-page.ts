@@ -1,5 +1,5 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -17,15 +17,13 @@ import {
   auditEventsList,
   membersList,
   type AuditAction,
-  type AuditEventDto,
   type AuditEventsList$Params,
   type AuditExportFormat,
-  type MemberDto,
 } from '@sessions/api-client';
 import { Subscription, finalize } from 'rxjs';
-import { problemOf } from '../../core/api/problem';
 import { Notifier } from '../../core/ui/notifier';
 import { DateTimePipe, RelativeTimePipe } from '../../shared/format.pipes';
+import { loadErrorOf } from '../../shared/load-error';
 import { LoadState } from '../../shared/load-state';
 import { injectNow } from '../../shared/now';
 import { PageHeader } from '../../shared/page-header';
@@ -69,7 +67,6 @@ export class AuditPage {
   private readonly api = inject(Api);
   private readonly notifier = inject(Notifier);
   private readonly destroyRef = inject(DestroyRef);
-  private request: Subscription | null = null;
 
   protected readonly now = injectNow();
   protected readonly actions = AUDIT_ACTIONS;
@@ -78,21 +75,30 @@ export class AuditPage {
   protected readonly columns = ['when', 'action', 'actor', 'details', 'ip'];
 
   protected readonly filters = signal<AuditFilters>({ action: null, actor: null, from: '', to: '' });
-  protected readonly members = signal<MemberDto[]>([]);
-  protected readonly events = signal<AuditEventDto[] | null>(null);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(false);
+  /** The filters as the API takes them: each choice in the form loads the log anew. */
+  private readonly query = computed<Omit<AuditEventsList$Params, 'cursor' | 'limit'>>(() => {
+    const f = this.filters();
+    const { since, until } = dayRange(f.from, f.to);
+    return { action: f.action ?? undefined, actor: f.actor ?? undefined, since, until };
+  });
+  /**
+   * The first page for the filters: a filter change cancels the call under way and loads anew
+   * (the spinner again). "Load more" appends the next pages to this value in place.
+   */
+  protected readonly log = rxResource({
+    params: () => this.query(),
+    stream: ({ params }) => this.api.invoke(auditEventsList, { ...params, limit: PAGE_SIZE }),
+  });
+  protected readonly loadError = loadErrorOf(this.log);
+  private readonly shown = computed(() => (this.log.hasValue() ? this.log.value() : null));
+  protected readonly events = computed(() => this.shown()?.items ?? null);
+  protected readonly nextCursor = computed(() => this.shown()?.next_cursor ?? null);
+  protected readonly loadingMore = signal(false);
+  private more: Subscription | null = null;
+  /** The actor filter's choices; the log still works if they cannot be had. */
+  private readonly people = rxResource({ stream: () => this.api.invoke(membersList) });
+  protected readonly members = computed(() => (this.people.hasValue() ? this.people.value() : []));
   protected readonly exporting = signal(false);
-  protected readonly loadError = signal<string | null>(null);
-
-  constructor() {
-    this.reload();
-    // The actor filter's choices; the log still works if this fails.
-    this.api
-      .invoke(membersList)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({ next: (members) => this.members.set(members), error: () => undefined });
-  }
 
   protected labelOf(action: AuditAction | null): string {
     return action ? (this.labels[action] ?? action) : '';
@@ -104,8 +110,9 @@ export class AuditPage {
   }
 
   protected setFilter(change: Partial<AuditFilters>): void {
+    // A page still coming belongs to the old filters.
+    this.more?.unsubscribe();
     this.filters.update((f) => ({ ...f, ...change }));
-    this.reload();
   }
 
   protected clearFilters(): void {
@@ -113,17 +120,24 @@ export class AuditPage {
   }
 
   protected reload(): void {
-    this.events.set(null);
-    this.nextCursor.set(null);
-    this.loadError.set(null);
-    this.fetch(undefined);
+    this.more?.unsubscribe();
+    this.log.reload();
   }
 
   protected loadMore(): void {
     const cursor = this.nextCursor();
-    if (cursor) {
-      this.fetch(cursor);
-    }
+    if (!cursor) return;
+    this.loadingMore.set(true);
+    this.more = this.api
+      .invoke(auditEventsList, { ...this.query(), limit: PAGE_SIZE, cursor })
+      .pipe(
+        finalize(() => this.loadingMore.set(false)),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe({
+        next: (page) => this.log.update((shown) => shown && { items: [...shown.items, ...page.items], next_cursor: page.next_cursor }),
+        error: (error: unknown) => this.notifier.error(error),
+      });
   }
 
   /** Downloads every event matching the filters (not only the loaded pages), as the API streams it. */
@@ -142,37 +156,6 @@ export class AuditPage {
       .subscribe({
         next: (response) => saveBlob(response.body, attachmentName(response.headers, `audit-events.${format}`)),
         error: (error: unknown) => void withTextBody(error).then((readable) => this.notifier.error(readable)),
-      });
-  }
-
-  private query(): Omit<AuditEventsList$Params, 'cursor' | 'limit'> {
-    const f = this.filters();
-    const { since, until } = dayRange(f.from, f.to);
-    return { action: f.action ?? undefined, actor: f.actor ?? undefined, since, until };
-  }
-
-  private fetch(cursor: string | undefined): void {
-    this.request?.unsubscribe();
-    const params: AuditEventsList$Params = { ...this.query(), limit: PAGE_SIZE, cursor };
-    this.loading.set(true);
-    this.request = this.api
-      .invoke(auditEventsList, params)
-      .pipe(
-        finalize(() => this.loading.set(false)),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe({
-        next: (page) => {
-          this.events.update((events) => (cursor ? [...(events ?? []), ...page.items] : page.items));
-          this.nextCursor.set(page.next_cursor);
-        },
-        error: (error: unknown) => {
-          if (cursor) {
-            this.notifier.error(error);
-          } else {
-            this.loadError.set(problemOf(error).detail);
-          }
-        },
       });
   }
 }

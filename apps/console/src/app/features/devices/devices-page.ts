@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatChipsModule } from '@angular/material/chips';
@@ -7,12 +7,12 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Api, devicesList, devicesRevoke, devicesRevokeOthers, type SessionDto } from '@sessions/api-client';
-import { filter, finalize, switchMap } from 'rxjs';
-import { problemOf } from '../../core/api/problem';
+import { Subscription, filter, finalize, map, switchMap } from 'rxjs';
 import { AuthSession } from '../../core/auth/auth-session';
 import { Notifier } from '../../core/ui/notifier';
 import { openConfirm, type ConfirmDialogData } from '../../shared/confirm-dialog';
 import { DateTimePipe, RelativeTimePipe } from '../../shared/format.pipes';
+import { loadErrorOf } from '../../shared/load-error';
 import { LoadState } from '../../shared/load-state';
 import { injectNow } from '../../shared/now';
 import { PageHeader } from '../../shared/page-header';
@@ -22,6 +22,11 @@ import { deviceDetails, deviceIcon, placeOf } from './device-text';
 const PAGE_SIZE = 50;
 /** Where the API puts the next page's cursor (absent on the last page). */
 const NEXT_CURSOR_HEADER = 'Next-Cursor';
+
+interface ShownSessions {
+  sessions: SessionDto[];
+  nextCursor: string | null;
+}
 
 /** "Where you're signed in": the caller's sessions, each one revocable, a page at a time. */
 @Component({
@@ -49,50 +54,59 @@ export class DevicesPage {
   private readonly destroyRef = inject(DestroyRef);
 
   protected readonly now = injectNow();
-  protected readonly sessions = signal<SessionDto[] | null>(null);
-  protected readonly loadError = signal<string | null>(null);
+  /**
+   * The first page of sessions and the cursor past it. "Show more devices" appends to this
+   * value in place, and a signed-out device leaves it, so neither reloads the list.
+   */
+  protected readonly list = rxResource({
+    stream: () =>
+      this.api
+        .invoke$Response(devicesList, { limit: PAGE_SIZE })
+        .pipe(map((response): ShownSessions => ({ sessions: response.body, nextCursor: response.headers.get(NEXT_CURSOR_HEADER) }))),
+  });
+  protected readonly loadError = loadErrorOf(this.list);
+  private readonly shown = computed(() => (this.list.hasValue() ? this.list.value() : null));
+  protected readonly sessions = computed(() => this.shown()?.sessions ?? null);
+  /** The `Next-Cursor` of the last page loaded; null when every session is shown. */
+  protected readonly nextCursor = computed(() => this.shown()?.nextCursor ?? null);
   /** Ids being signed out, to disable their buttons. */
   protected readonly pending = signal<ReadonlySet<string>>(new Set());
   protected readonly revokingOthers = signal(false);
-  /** The `Next-Cursor` of the last page loaded; null when every session is shown. */
-  protected readonly nextCursor = signal<string | null>(null);
   protected readonly loadingMore = signal(false);
+  private more: Subscription | null = null;
   protected readonly others = computed(() => (this.sessions() ?? []).filter((s) => !s.is_current));
 
   protected readonly icon = deviceIcon;
   protected readonly place = placeOf;
   protected readonly details = deviceDetails;
 
-  constructor() {
-    this.load();
-  }
-
-  protected load(): void {
-    this.loadError.set(null);
-    this.fetch(undefined);
+  /** The list from its first page again; a page still coming would land on the old list, so it is dropped. */
+  protected reload(): void {
+    this.more?.unsubscribe();
+    this.list.reload();
   }
 
   /** The next page (the API pages by the live-session cap, so this is rare). */
   protected loadMore(): void {
     const cursor = this.nextCursor();
-    if (cursor) this.fetch(cursor);
-  }
-
-  private fetch(cursor: string | undefined): void {
-    if (cursor) this.loadingMore.set(true);
-    this.api
+    if (!cursor) return;
+    this.loadingMore.set(true);
+    this.more = this.api
       .invoke$Response(devicesList, { limit: PAGE_SIZE, cursor })
       .pipe(
         finalize(() => this.loadingMore.set(false)),
         takeUntilDestroyed(this.destroyRef),
       )
       .subscribe({
-        next: (response) => {
-          const page = response.body;
-          this.sessions.update((shown) => (cursor ? [...(shown ?? []), ...page.filter((s) => !shown?.some((o) => o.id === s.id))] : page));
-          this.nextCursor.set(response.headers.get(NEXT_CURSOR_HEADER));
-        },
-        error: (error: unknown) => (cursor ? this.notifier.error(error) : this.loadError.set(problemOf(error).detail)),
+        next: (response) =>
+          this.list.update(
+            (shown) =>
+              shown && {
+                sessions: [...shown.sessions, ...response.body.filter((s) => !shown.sessions.some((o) => o.id === s.id))],
+                nextCursor: response.headers.get(NEXT_CURSOR_HEADER),
+              },
+          ),
+        error: (error: unknown) => this.notifier.error(error),
       });
   }
 
@@ -124,7 +138,7 @@ export class DevicesPage {
             void this.session.signOut();
             return;
           }
-          this.sessions.update((list) => (list ?? []).filter((s) => s.id !== device.id));
+          this.list.update((shown) => shown && { ...shown, sessions: shown.sessions.filter((s) => s.id !== device.id) });
           this.notifier.info(`Signed out ${device.device_label}.`);
         },
         error: (error: unknown) => this.notifier.error(error),
@@ -154,7 +168,7 @@ export class DevicesPage {
               ? 'No other devices were signed in.'
               : `Signed out ${revoked_count} other ${revoked_count === 1 ? 'device' : 'devices'}.`,
           );
-          this.load();
+          this.reload();
         },
         error: (error: unknown) => this.notifier.error(error),
       });

@@ -56,18 +56,7 @@ import { ROLE_LABELS } from './member-text';
       </mat-dialog-actions>
     </form>
   `,
-  styles: `
-    .fields {
-      display: flex;
-      flex-direction: column;
-      gap: 4px;
-    }
-    .error {
-      margin: 0;
-      color: var(--mat-sys-error);
-      font: var(--mat-sys-body-medium);
-    }
-  `,
+  styleUrl: '../../shared/dialog-form.scss',
 })
 export class AddMemberDialog {
   private readonly api = inject(Api);

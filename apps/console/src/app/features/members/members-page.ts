@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatDialog } from '@angular/material/dialog';
@@ -9,11 +9,11 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Api, ROLE, membersList, membersUpdate, type MemberDto, type Role } from '@sessions/api-client';
 import { filter, switchMap } from 'rxjs';
-import { problemOf } from '../../core/api/problem';
 import { AuthState } from '../../core/auth/auth-state';
 import { Notifier } from '../../core/ui/notifier';
 import { openConfirm, type ConfirmDialogData } from '../../shared/confirm-dialog';
 import { DateTimePipe, RelativeTimePipe } from '../../shared/format.pipes';
+import { loadErrorOf } from '../../shared/load-error';
 import { LoadState } from '../../shared/load-state';
 import { injectNow } from '../../shared/now';
 import { PageHeader } from '../../shared/page-header';
@@ -57,30 +57,17 @@ export class MembersPage {
   protected readonly devicesText = devicesText;
   protected readonly canManage = this.state.isOwner;
   protected readonly myId = computed(() => this.state.user()?.id ?? null);
-  protected readonly members = signal<MemberDto[] | null>(null);
-  protected readonly loadError = signal<string | null>(null);
+  /** The people; a change the API confirms is written into this value, a closed devices dialog reloads it. */
+  protected readonly list = rxResource({ stream: () => this.api.invoke(membersList) });
+  protected readonly members = computed(() => (this.list.hasValue() ? this.list.value() : null));
+  protected readonly loadError = loadErrorOf(this.list);
   protected readonly busy = signal<string | null>(null);
   protected readonly columns = computed(() =>
     this.canManage() ? ['name', 'role', 'status', 'last', 'devices', 'actions'] : ['name', 'role', 'status', 'last', 'devices'],
   );
 
-  constructor() {
-    this.load();
-  }
-
   protected roleLabel(role: Role): string {
     return ROLE_LABELS[role];
-  }
-
-  protected load(): void {
-    this.loadError.set(null);
-    this.api
-      .invoke(membersList)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (members) => this.members.set(members),
-        error: (error: unknown) => this.loadError.set(problemOf(error).detail),
-      });
   }
 
   protected add(): void {
@@ -89,7 +76,7 @@ export class MembersPage {
       .afterClosed()
       .pipe(filter((member): member is MemberDto => member !== undefined))
       .subscribe((member) => {
-        this.members.update((list) => [...(list ?? []), member]);
+        this.list.update((list) => [...(list ?? []), member]);
         this.notifier.info(`Added ${member.name}.`);
       });
   }
@@ -132,7 +119,7 @@ export class MembersPage {
         autoFocus: 'dialog',
       })
       .afterClosed()
-      .subscribe(() => this.load());
+      .subscribe(() => this.list.reload());
   }
 
   private confirmThenUpdate(member: MemberDto, data: ConfirmDialogData, body: { role?: Role; is_active?: boolean }, done: string): void {
@@ -148,7 +135,7 @@ export class MembersPage {
       .subscribe({
         next: (updated) => {
           this.busy.set(null);
-          this.members.update((list) => (list ?? []).map((m) => (m.id === updated.id ? updated : m)));
+          this.list.update((list) => (list ?? []).map((m) => (m.id === updated.id ? updated : m)));
           this.notifier.info(done);
         },
         error: (error: unknown) => {

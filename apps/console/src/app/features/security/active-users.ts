@@ -52,14 +52,10 @@ import { injectNow } from '../../shared/now';
       }
     </mat-card>
   `,
+  styleUrls: ['./security-card.scss'],
   styles: `
     .card {
-      background: var(--mat-sys-surface);
       overflow: hidden;
-    }
-    h2 {
-      margin: 0;
-      font: var(--mat-sys-title-large);
     }
     .scroll {
       overflow-x: auto;

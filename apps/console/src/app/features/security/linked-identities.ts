@@ -60,14 +60,8 @@ import { LoadState } from '../../shared/load-state';
       </mat-card-content>
     </mat-card>
   `,
+  styleUrls: ['./security-card.scss'],
   styles: `
-    .card {
-      background: var(--mat-sys-surface);
-    }
-    h2 {
-      margin: 0;
-      font: var(--mat-sys-title-large);
-    }
     .list {
       list-style: none;
       margin: 8px 0 0;

@@ -41,7 +41,7 @@ const PRESET_LABELS: Record<PolicyPreset, string> = { strict: 'Strict', standard
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './policy-form.html',
-  styleUrl: './policy-form.scss',
+  styleUrls: ['./security-card.scss', './policy-form.scss'],
 })
 export class PolicyForm {
   private readonly api = inject(Api);

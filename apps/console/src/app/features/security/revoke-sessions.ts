@@ -55,14 +55,10 @@ function sessions(count: number): string {
       </mat-card-actions>
     </mat-card>
   `,
+  styleUrls: ['./security-card.scss'],
   styles: `
     .card {
-      background: var(--mat-sys-surface);
       border-color: color-mix(in srgb, var(--mat-sys-error) 35%, var(--mat-sys-outline-variant));
-    }
-    h2 {
-      margin: 0;
-      font: var(--mat-sys-title-large);
     }
     .actions {
       flex-wrap: wrap;

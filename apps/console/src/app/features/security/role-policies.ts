@@ -81,18 +81,8 @@ import { hasNoEffect } from './role-policy-validation';
       </mat-card-content>
     </mat-card>
   `,
+  styleUrls: ['./security-card.scss'],
   styles: `
-    .card {
-      background: var(--mat-sys-surface);
-    }
-    h2 {
-      margin: 0;
-      font: var(--mat-sys-title-large);
-    }
-    mat-card-subtitle {
-      margin-top: 4px;
-      max-width: 70ch;
-    }
     table {
       margin-top: 12px;
     }

@@ -66,10 +66,9 @@ export interface RolePolicyDialogData {
       </mat-dialog-actions>
     </form>
   `,
+  styleUrls: ['../../shared/dialog-form.scss'],
   styles: `
     .fields {
-      display: flex;
-      flex-direction: column;
       gap: 12px;
     }
     .explain {
@@ -77,11 +76,6 @@ export interface RolePolicyDialogData {
       max-width: 52ch;
       font: var(--mat-sys-body-medium);
       color: var(--mat-sys-on-surface-variant);
-    }
-    .error {
-      margin: 0;
-      color: var(--mat-sys-error);
-      font: var(--mat-sys-body-medium);
     }
   `,
 })

@@ -1,8 +1,8 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal, untracked } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { Api, accountSecurityGet, type SecurityPolicyDto } from '@sessions/api-client';
-import { problemOf } from '../../core/api/problem';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
+import { Api, accountSecurityGet } from '@sessions/api-client';
 import { AuthState } from '../../core/auth/auth-state';
+import { loadErrorOf } from '../../shared/load-error';
 import { LoadState } from '../../shared/load-state';
 import { PageHeader } from '../../shared/page-header';
 import { ActiveUsers } from './active-users';
@@ -31,16 +31,16 @@ import { boundsOf } from './policy-validation';
       />
       @if (policy(); as policy) {
         <div class="stack">
-          <app-policy-form [policy]="policy" (saved)="this.policy.set($event)" />
+          <app-policy-form [policy]="policy" (saved)="policyResource.set($event)" />
           <app-role-policies [canEdit]="true" [bounds]="bounds()" [account]="account()" />
-          <app-session-cap [policy]="policy" (saved)="this.policy.set($event)" />
+          <app-session-cap [policy]="policy" (saved)="policyResource.set($event)" />
           <app-active-users [users]="policy.active_users" />
-          <app-revoke-sessions [othersSignedIn]="othersSignedIn()" (revoked)="load()" />
+          <app-revoke-sessions [othersSignedIn]="othersSignedIn()" (revoked)="policyResource.reload()" />
           <app-sign-in-policy-form />
           <app-linked-identities />
         </div>
       } @else {
-        <app-load-state label="Loading the session policy…" [error]="loadError()" (retry)="load()" />
+        <app-load-state label="Loading the session policy…" [error]="loadError()" (retry)="policyResource.reload()" />
       }
     } @else if (role() === 'admin') {
       <app-page-header
@@ -66,13 +66,19 @@ import { boundsOf } from './policy-validation';
 })
 export class SecurityPage {
   private readonly api = inject(Api);
-  private readonly destroyRef = inject(DestroyRef);
-
-  protected readonly policy = signal<SecurityPolicyDto | null>(null);
-  protected readonly loadError = signal<string | null>(null);
   private readonly auth = inject(AuthState);
   /** Unknown for a moment after a reload, until the session is restored. */
   protected readonly role = computed(() => this.auth.user()?.role);
+  /**
+   * Owners only: loads once the role is known to be owner (after a reload the session is
+   * restored first); a saved form writes the API's answer into it, a bulk sign-out reloads it.
+   */
+  protected readonly policyResource = rxResource({
+    params: () => (this.role() === 'owner' ? true : undefined),
+    stream: () => this.api.invoke(accountSecurityGet),
+  });
+  protected readonly policy = computed(() => (this.policyResource.hasValue() ? this.policyResource.value() : null));
+  protected readonly loadError = loadErrorOf(this.policyResource);
   protected readonly bounds = computed(() => {
     const policy = this.policy();
     return policy ? boundsOf(policy) : null;
@@ -89,24 +95,4 @@ export class SecurityPage {
     const me = this.auth.user()?.id;
     return (this.policy()?.active_users ?? []).some((user) => user.user_id !== me);
   });
-
-  constructor() {
-    // After a reload the role arrives once the session is restored: load then.
-    effect(() => {
-      if (this.role() === 'owner') {
-        untracked(() => this.load());
-      }
-    });
-  }
-
-  protected load(): void {
-    this.loadError.set(null);
-    this.api
-      .invoke(accountSecurityGet)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (policy) => this.policy.set(policy),
-        error: (error: unknown) => this.loadError.set(problemOf(error).detail),
-      });
-  }
 }

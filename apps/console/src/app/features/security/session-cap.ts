@@ -51,18 +51,8 @@ import { sessionCapError } from './role-policy-validation';
       </mat-card-actions>
     </mat-card>
   `,
+  styleUrls: ['./security-card.scss'],
   styles: `
-    .card {
-      background: var(--mat-sys-surface);
-    }
-    h2 {
-      margin: 0;
-      font: var(--mat-sys-title-large);
-    }
-    mat-card-subtitle {
-      margin-top: 4px;
-      max-width: 70ch;
-    }
     .field {
       margin-top: 16px;
       width: min(100%, 260px);

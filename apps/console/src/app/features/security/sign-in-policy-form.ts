@@ -106,14 +106,8 @@ const domainsValidator = (control: AbstractControl): ValidationErrors | null => 
       </mat-card-content>
     </mat-card>
   `,
+  styleUrls: ['./security-card.scss'],
   styles: `
-    .card {
-      background: var(--mat-sys-surface);
-    }
-    h2 {
-      margin: 0;
-      font: var(--mat-sys-title-large);
-    }
     .fields {
       display: flex;
       flex-direction: column;
