@@ -1,7 +1,6 @@
-import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { SessionSweeper } from '../src/sessions/session-sweeper.service';
-import { addMember, decodeJwt, login, refresh, SignedInUser, signupOwner, Tokens } from './builders';
+import { addMember, decodeJwt, login, refresh, SignedInUser, signJwt, signupOwner, Tokens } from './builders';
 import { createTestApp, HttpResponse, TestApp } from './test-app';
 
 const DAY = 86_400;
@@ -241,15 +240,12 @@ describe('why a session ended: refused refreshes carry the reason (real PostgreS
       const owner = await signupOwner(t);
       await t.post('/api/auth/logout', { refresh_token: owner.tokens.refresh_token });
       const claims = decodeJwt<Record<string, unknown>>(owner.tokens.refresh_token);
-      const forged = new JwtService().sign(claims, { secret: 'not-the-secret-not-the-secret-00' });
+      const forged = signJwt(claims, 'not-the-secret-not-the-secret-00');
       const [header, , signature] = owner.tokens.refresh_token.split('.');
       const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, idle_max: 10 ** 9 })).toString('base64url')}.${signature}`;
       // Signed with the real key, but for a jti no session ever issued (under a real or an unknown sid).
-      const unknownJti = new JwtService().sign({ ...claims, jti: randomUUID() }, { secret: t.config.refreshTokenSecret });
-      const unknownSid = new JwtService().sign(
-        { ...claims, jti: randomUUID(), sid: randomUUID() },
-        { secret: t.config.refreshTokenSecret },
-      );
+      const unknownJti = signJwt({ ...claims, jti: randomUUID() }, t.config.refreshTokenSecret);
+      const unknownSid = signJwt({ ...claims, jti: randomUUID(), sid: randomUUID() }, t.config.refreshTokenSecret);
       for (const token of [forged, tampered, unknownJti, unknownSid, 'garbage', owner.tokens.access_token]) {
         expectRefusal(await refresh(t, token), 'invalid_refresh_token');
       }

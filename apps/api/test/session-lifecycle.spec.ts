@@ -1,9 +1,8 @@
-import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { hashJti } from '../src/auth/token.service';
 import { SessionRevocations } from '../src/sessions/session-revocations.service';
 import { SessionSweeper } from '../src/sessions/session-sweeper.service';
-import { addMember, decodeJwt, login, refresh, signupOwner, Tokens } from './builders';
+import { addMember, decodeJwt, login, refresh, signJwt, signupOwner, Tokens } from './builders';
 import { createTestApp, TestApp } from './test-app';
 
 const DAY = 86_400;
@@ -132,10 +131,7 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
       const owner = await signupOwner(t);
       const [header, payload, signature] = owner.tokens.refresh_token.split('.');
       const tampered = `${header}.${Buffer.from(JSON.stringify({ ...decodeJwt(owner.tokens.refresh_token), abs_max: 10 ** 9 })).toString('base64url')}.${signature}`;
-      const forged = new JwtService().sign(
-        { ...decodeJwt<Record<string, unknown>>(owner.tokens.refresh_token) },
-        { secret: 'not-the-secret-not-the-secret-00' },
-      );
+      const forged = signJwt({ ...decodeJwt<Record<string, unknown>>(owner.tokens.refresh_token) }, 'not-the-secret-not-the-secret-00');
       for (const token of ['garbage', owner.tokens.access_token, tampered, forged, `${header}.${payload}.`]) {
         const response = await refresh(t, token);
         expect(response.status).toBe(401);
@@ -230,10 +226,7 @@ describe('session lifecycle (real PostgreSQL, through HTTP)', () => {
         hashJti(jti),
         t.clock.now(),
       ]);
-      const legacy = new JwtService().sign(
-        { sub: owner.id, sid, jti, typ: 'refresh', iat: now, exp: now + 30 * DAY },
-        { secret: t.config.refreshTokenSecret },
-      );
+      const legacy = signJwt({ sub: owner.id, sid, jti, typ: 'refresh', iat: now, exp: now + 30 * DAY }, t.config.refreshTokenSecret);
       expect(decodeJwt(legacy)['auth_time']).toBeUndefined();
 
       const upgraded = await refresh(t, legacy);

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { AuditModule } from '@sessions/audit';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AccessTokenModule } from './access-token.module';
 import { IdentitiesModule } from '../identities/identities.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -9,7 +9,6 @@ import { AuthController } from './auth.controller';
 import { AuthLimits } from './auth-limits.service';
 import { JwtAuthGuard, RolesGuard } from '../common/auth/auth.guards';
 import { AuthService } from './auth.service';
-import { JwtStrategy } from './jwt.strategy';
 import { OidcController } from './oidc/oidc.controller';
 import { OidcProviders } from './oidc/oidc-providers.service';
 import { OidcSignInService } from './oidc/oidc-sign-in.service';
@@ -20,17 +19,9 @@ import { ReauthenticationService } from './step-up/reauthentication.service';
 import { StepUpController } from './step-up/step-up.controller';
 import { OidcStepUpController } from './step-up/oidc-step-up.controller';
 import { OidcStepUpService } from './step-up/oidc-step-up.service';
-import { TokenService } from './token.service';
 
 @Module({
-  imports: [
-    AccountsModule,
-    SessionsModule,
-    AuditModule,
-    PassportModule.register({ defaultStrategy: 'jwt', session: false }),
-    RateLimitModule,
-    IdentitiesModule,
-  ],
+  imports: [AccountsModule, SessionsModule, AuditModule, AccessTokenModule, RateLimitModule, IdentitiesModule],
   controllers: [AuthController, OidcController, StepUpController, OidcStepUpController],
   providers: [
     OidcProviders,
@@ -42,8 +33,6 @@ import { TokenService } from './token.service';
     SignInLimiter,
     RefreshService,
     SignInService,
-    TokenService,
-    JwtStrategy,
     JwtAuthGuard,
     RolesGuard,
   ],

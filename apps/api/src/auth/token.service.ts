@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { computeDeadlines, PolicySnapshot } from '@sessions/session-policy';
-import { createHash, createSecretKey, KeyObject, randomUUID } from 'node:crypto';
+import { createSigner, createVerifier } from 'fast-jwt';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Role } from '../common/auth/roles';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
@@ -27,25 +27,47 @@ export function newJti(): string {
   return randomUUID();
 }
 
+/** No token we mint comes near this; a longer one is refused before any parsing. */
+const MAX_TOKEN_LENGTH = 4096;
+
+type Claims = Record<string, unknown>;
+
 /**
- * HS256 keys as `KeyObject`s: given a string, jsonwebtoken first tries (and fails) to
- * parse it as a PEM key on every sign and verify, which costs ~0.5 ms each — half of the
- * API's CPU on the refresh path (auth0/node-jsonwebtoken#944). Same bytes, same tokens.
+ * One HS256 key: its signer and verifier are built once (fast-jwt prepares the
+ * `KeyObject` at construction, so nothing per call re-reads the key). The verifier
+ * accepts HS256 only — `none`, other HMAC sizes and RS/ES headers are refused —
+ * and checks signature and shape, not time: `exp`/`iat` are judged by the callers
+ * against the injected `Clock`. No verification cache: a refresh token is verified
+ * once in its life, and on an access token the cache's own SHA-512 of the token costs
+ * about what the HMAC it saves does (docs/benchmark-notes.md).
  */
-export function hmacKey(secret: string): KeyObject {
-  return createSecretKey(Buffer.from(secret, 'utf8'));
+function hs256(secret: string): { sign: (claims: object) => string; verify: (token: string) => Claims | null } {
+  const key = Buffer.from(secret, 'utf8');
+  const sign = createSigner<object>({ key, algorithm: 'HS256' });
+  const verify = createVerifier({ key, algorithms: ['HS256'], ignoreExpiration: true, cache: false });
+  return {
+    sign,
+    verify: (token) => {
+      if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return null;
+      try {
+        const claims: unknown = verify(token);
+        return claims !== null && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Claims) : null;
+      } catch {
+        return null;
+      }
+    },
+  };
 }
 
 /** Signs and verifies both token types; separate keys so one can never pass as the other. */
 @Injectable()
 export class TokenService {
-  private readonly accessJwt: JwtService;
-  private readonly refreshJwt: JwtService;
+  private readonly accessJwt: ReturnType<typeof hs256>;
+  private readonly refreshJwt: ReturnType<typeof hs256>;
 
   constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {
-    const options = { signOptions: { algorithm: 'HS256' as const }, verifyOptions: { algorithms: ['HS256' as const] } };
-    this.accessJwt = new JwtService({ ...options, secret: hmacKey(config.accessTokenSecret) });
-    this.refreshJwt = new JwtService({ ...options, secret: hmacKey(config.refreshTokenSecret) });
+    this.accessJwt = hs256(config.accessTokenSecret);
+    this.refreshJwt = hs256(config.refreshTokenSecret);
   }
 
   mint(input: MintInput): TokenPair {
@@ -81,18 +103,21 @@ export class TokenService {
   }
 
   /**
+   * The claims of a token signed with the access key (HS256), or null. Signature only:
+   * type, lifetime and revocation are the authenticator's checks.
+   */
+  verifyAccess(token: string): Partial<AccessClaims> | null {
+    return this.accessJwt.verify(token) as Partial<AccessClaims> | null;
+  }
+
+  /**
    * Checks signature and shape only; expiry is the caller's business because an
    * expired refresh token is answered `session_expired_idle`, not "invalid".
    * Returns null for anything that is not a well-formed refresh token of ours.
    */
   verifyRefresh(token: string): RefreshClaims | null {
-    if (token.length > 4096) return null;
-    let claims: Partial<RefreshClaims>;
-    try {
-      claims = this.refreshJwt.verify<RefreshClaims>(token, { ignoreExpiration: true });
-    } catch {
-      return null;
-    }
+    const claims = this.refreshJwt.verify(token) as Partial<RefreshClaims> | null;
+    if (!claims) return null;
     const isInt = (v: unknown): v is number => Number.isInteger(v);
     if (claims.typ !== 'refresh' || typeof claims.jti !== 'string' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string')
       return null;

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AccessTokenVerifier } from '../common/auth/access-token-verifier';
 import { ROLES } from '../common/auth/roles';
 import type { AuthUser } from '../common/auth-user';
 import { Clock } from '../common/clock';
@@ -8,34 +7,30 @@ import { unauthenticated } from '../common/problem';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { SessionRevocations } from '../sessions/session-revocations.service';
-import { hmacKey } from './token.service';
-import type { AccessClaims } from './token.types';
+import { TokenService } from './token.service';
 
 /**
- * Verifies the access token: signature by passport-jwt, then expiry against the
- * injected clock, the token type, and the in-memory revocation cache — no database
- * read per request.
+ * Verifies the access token for the `@Auth()` guard: signature (HS256 only, the access
+ * key), then expiry against the injected clock, the token type, the lifetime, and the
+ * in-memory revocation cache — no database read per request.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+export class AccessTokenAuthenticator extends AccessTokenVerifier {
   private readonly maxLifetimeSeconds: number;
 
   constructor(
     @Inject(APP_CONFIG) config: RuntimeConfig,
+    private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly revocations: SessionRevocations,
   ) {
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // A KeyObject (see hmacKey): jsonwebtoken accepts it; passport-jwt's types predate it.
-      secretOrKey: hmacKey(config.accessTokenSecret) as unknown as Buffer,
-      algorithms: ['HS256'],
-      ignoreExpiration: true,
-    });
+    super();
     this.maxLifetimeSeconds = config.accessTokenTtlSeconds;
   }
 
-  validate(claims: Partial<AccessClaims>): AuthUser {
+  authenticate(token: string): AuthUser {
+    const claims = this.tokens.verifyAccess(token);
+    if (!claims) throw unauthenticated();
     if (claims.typ !== 'access' || typeof claims.exp !== 'number' || claims.exp <= this.clock.nowSeconds()) {
       throw unauthenticated('The access token is expired or not an access token.');
     }
