@@ -74,10 +74,11 @@ describe('statements per password sign-in (real PostgreSQL)', () => {
   it('the session and its first refresh token are written together and rotate as before', async () => {
     const owner = await signupOwner(t);
     const tokens = (await t.post('/api/auth/login/json', { email: owner.email, password: owner.password })).body;
-    // Signed up and in within one second: the second session is stamped a microsecond after the
-    // first (creation order kept), still inside its sign-in second.
+    // Signed up and in within one second: the second session's created_at is a microsecond after
+    // the first's (creation order kept), still inside its sign-in second; its last use is the
+    // sign-in itself, so its idle deadline is exactly the token's.
     const [row] = await t.db.query(
-      `SELECT s.last_used_at = s.created_at AND s.created_at >= s.auth_time AND s.created_at < s.auth_time + interval '1 second' AS stamped, s.revoked_at, t.used_at, t.issued_at = s.auth_time AS issued
+      `SELECT s.last_used_at = s.auth_time AND s.created_at >= s.auth_time AND s.created_at < s.auth_time + interval '1 second' AS stamped, s.revoked_at, t.used_at, t.issued_at = s.auth_time AS issued
          FROM sessions s JOIN refresh_tokens t ON t.session_id = s.id WHERE s.user_id = $1 AND s.auth_time IS NOT NULL
         ORDER BY s.created_at DESC LIMIT 1`,
       [owner.id],

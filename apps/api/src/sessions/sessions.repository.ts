@@ -309,16 +309,18 @@ export class SessionsRepository {
    * Sign-in times are whole seconds (the unit of `auth_time`), so two sign-ins of one user in
    * the same second would tie on `last_used_at` and `created_at`, and "least recently used"
    * (cap at sign-in, a lowered account cap) would fall to the random id: the newest device
-   * could end. So the new session is stamped at least a microsecond after the user's newest
-   * live session: creation order is kept exactly. The caller holds the user's row lock
-   * (sign-ins of one user serialise), so the read cannot race another sign-in of the user.
-   * `auth_time` stays the sign-in second (the absolute deadline and the token claim).
+   * could end. So the new session's `created_at` is at least a microsecond after the user's
+   * newest live session's: creation order breaks the tie exactly. The caller holds the user's
+   * row lock (sign-ins of one user serialise), so the read cannot race another sign-in of the
+   * user. `auth_time` and `last_used_at` stay the sign-in second: the deadlines (absolute from
+   * `auth_time`, idle from `last_used_at`) are exactly the token's, which a nudged
+   * `last_used_at` would move by a microsecond (a session alive at its own idle deadline).
    */
   async create(session: NewSession): Promise<{ id: string }> {
     const rows: { id: string }[] = await this.txHost.tx.query(
       `WITH s AS (
          INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, user_agent, ip, created_at, last_used_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7, stamp.at, stamp.at
+         SELECT $1, $2, $3, $4, $5, $6, $7, stamp.at, $3
            FROM (SELECT GREATEST($3::timestamptz, max(created_at) + interval '1 microsecond') AS at
                    FROM sessions WHERE user_id = $2 AND account_id = $1 AND revoked_at IS NULL) stamp
          RETURNING id)
