@@ -1,19 +1,7 @@
-import { createServer } from 'node:net';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { decodeJwt, SignedInUser, signupOwner, addMember, login } from './builders';
-import { createTestApp, HttpResponse, RequestOptions, TestApp } from './test-app';
-
-/** A port nobody listens on now, for the app to listen on (PUBLIC_URL must be known before it starts). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { AppWithProvider, startAppWithMockProvider } from './mock-provider';
+import { HttpResponse, RequestOptions, TestApp } from './test-app';
 
 /** The next ID token's claims, shaped per test through the provider's `beforeTokenSigning` hook. */
 let nextClaims: Record<string, unknown> = {};
@@ -24,37 +12,12 @@ describe('sign-in with an OpenID Connect provider (a real one on loopback)', () 
   let t: TestApp;
   let base: string;
 
+  let app: AppWithProvider;
   beforeAll(async () => {
-    idp = new OAuth2Server();
-    await idp.issuer.keys.generate('RS256');
-    await idp.start(0, '127.0.0.1');
-    idp.service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }) => {
-      // The ID token is the one with an audience of our client id; the access token carries none.
-      if (token.payload['aud'] === 'sessions-test') {
-        Object.assign(token.payload, nextClaims);
-      }
-    });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp(
-      {
-        LOG_LEVEL: 'info',
-        PUBLIC_URL: base,
-        OIDC_PROVIDERS: 'mock',
-        OIDC_MOCK_ISSUER: idp.issuer.url!,
-        OIDC_MOCK_CLIENT_ID: 'sessions-test',
-        OIDC_MOCK_CLIENT_SECRET: 'mock-client-secret',
-        OIDC_MOCK_DISPLAY_NAME: 'Mock IdP',
-        OIDC_ALLOW_INSECURE_LOOPBACK: 'true',
-      },
-      { logStream: { write: (line: string) => void lines.push(line) } },
-    );
-    await t.app.listen(port, '127.0.0.1');
+    app = await startAppWithMockProvider(() => nextClaims, lines);
+    ({ idp, t, base } = app);
   });
-  afterAll(async () => {
-    await t.close();
-    await idp.stop();
-  });
+  afterAll(() => app.close());
   beforeEach(() => {
     nextClaims = {};
   });

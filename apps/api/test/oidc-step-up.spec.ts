@@ -1,24 +1,12 @@
-import { createServer } from 'node:net';
-import { OAuth2Server } from 'oauth2-mock-server';
 import { addMember, refresh, SignedInUser, signupOwner, Tokens } from './builders';
-import { createTestApp, HttpResponse, TestApp } from './test-app';
+import { AppWithProvider, startAppWithMockProvider } from './mock-provider';
+import { HttpResponse, TestApp } from './test-app';
 
 /**
  * Step-up through the user's linked provider (issue 15, item 1; ADR 0020), against a real
  * OpenID Connect provider on loopback. The ID token's `auth_time` is shaped per test; the
  * API's time moves with the injected clock only.
  */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 let nextClaims: Record<string, unknown> = {};
 const MINUTE = 60;
 const POLICY = '/api/accounts/me/security';
@@ -26,39 +14,15 @@ const start = (provider = 'mock') => `/api/auth/reauthenticate/oauth/${provider}
 
 describe('step-up through the OpenID Connect provider (a real one on loopback, injected clock)', () => {
   const lines: string[] = [];
-  let idp: OAuth2Server;
   let t: TestApp;
   let base: string;
 
+  let app: AppWithProvider;
   beforeAll(async () => {
-    idp = new OAuth2Server();
-    await idp.issuer.keys.generate('RS256');
-    await idp.start(0, '127.0.0.1');
-    idp.service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }) => {
-      if (token.payload['aud'] === 'sessions-test') Object.assign(token.payload, nextClaims);
-    });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp(
-      {
-        LOG_LEVEL: 'info',
-        PUBLIC_URL: base,
-        OIDC_PROVIDERS: 'mock',
-        OIDC_MOCK_ISSUER: idp.issuer.url!,
-        OIDC_MOCK_CLIENT_ID: 'sessions-test',
-        OIDC_MOCK_CLIENT_SECRET: 'mock-client-secret',
-        OIDC_MOCK_DISPLAY_NAME: 'Mock IdP',
-        OIDC_ALLOW_INSECURE_LOOPBACK: 'true',
-        PASSWORD_CHANGE_MAX_FAILURES: '3',
-      },
-      { logStream: { write: (line: string) => void lines.push(line) } },
-    );
-    await t.app.listen(port, '127.0.0.1');
+    app = await startAppWithMockProvider(() => nextClaims, lines, { PASSWORD_CHANGE_MAX_FAILURES: '3' });
+    ({ t, base } = app);
   });
-  afterAll(async () => {
-    await t.close();
-    await idp.stop();
-  });
+  afterAll(() => app.close());
   beforeEach(() => {
     nextClaims = {};
   });
