@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       sessionId,
       accountId: randomUUID(),
       userId: randomUUID(),
-      role: 'member' as const,
+      role: 'engineer' as const,
       isActive: true,
       authTime: new Date(now * 1000),
       presentedIssuedAt: new Date(now * 1000),
