@@ -142,6 +142,10 @@ describe('session_revoked notifications from the sessions trigger', () => {
       expect(cache.isTokenRevoked(token(userIds[1], issuedBefore))).toBe(false);
       expect(cache.isTokenRevoked(token(userIds[0], issuedBefore - 1))).toBe(false);
       expect(cache.isTokenRevoked(token(userIds[1], issuedBefore - 1, '00000000-0000-4000-8000-000000000000'))).toBe(false);
+      // A repeated revoke replaces the rule it covers (one per excepted user), still refusing the same tokens.
+      cache.markAccountRevoked({ accountId, issuedBefore: issuedBefore + 1, exceptUserId: userIds[0] });
+      expect(cache.isTokenRevoked(token(userIds[1], issuedBefore))).toBe(true);
+      expect(cache.isTokenRevoked(token(userIds[0], issuedBefore))).toBe(false);
       // Kept as long as such a token can live (TTL + a minute of clock skew), then forgotten.
       clock.advance(testConfig(ownerUrl).accessTokenTtlSeconds + 61);
       expect(cache.isTokenRevoked(token(userIds[1], issuedBefore - 1))).toBe(false);

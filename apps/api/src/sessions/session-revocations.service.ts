@@ -84,7 +84,11 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   /** Records an account-wide revocation (this process's after commit, or a replica's notification). */
   markAccountRevoked(rule: AccountRevocation): void {
     const until = this.clock.now().getTime() + this.retentionMs();
-    const rules = this.accounts.get(rule.accountId) ?? [];
+    // A later rule for the same excepted user (or for nobody excepted) covers an earlier one:
+    // repeated revokes keep one rule per excepted user, so the guard's check stays short.
+    const covered = (older: AccountRevocation) =>
+      older.issuedBefore <= rule.issuedBefore && (rule.exceptUserId === null || older.exceptUserId === rule.exceptUserId);
+    const rules = (this.accounts.get(rule.accountId) ?? []).filter((entry) => !covered(entry.rule));
     rules.push({ rule, until });
     this.accounts.set(rule.accountId, rules);
   }
