@@ -137,7 +137,7 @@ describe('AccessTokenAuthenticator and the @Auth() JWT guard without passport', 
   beforeEach(() => {
     clock = new TestClock(new Date(iat * 1000));
     revoked = new Set();
-    const revocations = { isRevoked: (sid: string) => revoked.has(sid) } as unknown as SessionRevocations;
+    const revocations = { isTokenRevoked: (token: { sessionId: string }) => revoked.has(token.sessionId) } as unknown as SessionRevocations;
     authenticator = new AccessTokenAuthenticator(config, tokens, clock, revocations);
   });
 
