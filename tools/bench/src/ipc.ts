@@ -40,8 +40,10 @@ export class ChildServer {
   }
 
   /**
-   * Forks `script` (a file of this folder, run through ts-node like the bench itself) and waits
-   * for it to listen. `env` is added to the bench's own environment.
+   * Forks `script` (a file of this folder) and waits for it to listen; `env` is added to the
+   * bench's own environment. The child inherits the bench's `-r @swc-node/register`: not ts-node,
+   * whose `repl` import loads `node:domain` and so wraps every callback and `emit` of the
+   * servers, which `node dist/main.js` never does.
    */
   static start(name: string, script: string, env: Record<string, string>, timeoutMs = 240_000): Promise<ChildServer> {
     const child = fork(join(__dirname, script), [], {

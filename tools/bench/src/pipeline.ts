@@ -18,7 +18,7 @@ import { CpuProfiler } from './profiler';
  * `POST /api/auth/refresh`, `GET /api/health/live` and an unrouted 404, best of
  * several rounds. What the framework, hooks, tokens and serialisation cost per refresh,
  * with nothing else on the event loop (the pg driver's share is the reference server's too).
- * `node -r ts-node/register tools/bench/src/pipeline.ts [--profile]`.
+ * `SWC_NODE_PROJECT=tools/bench/tsconfig.json node -r @swc-node/register tools/bench/src/pipeline.ts [--profile]`.
  */
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sessions-pipeline-'));
