@@ -18,13 +18,16 @@ describe('statements per password sign-in (real PostgreSQL)', () => {
     // Calls through to the real query: only records what was sent.
     const spy = jest.spyOn(BoundedClient.prototype, 'query');
     let calls: unknown[][] = [];
+    let clients: unknown[] = [];
     try {
       await work();
     } finally {
       calls = [...spy.mock.calls];
+      clients = [...spy.mock.contexts];
       spy.mockRestore();
     }
-    return calls.map(([first]) => ({
+    return calls.map(([first], i) => ({
+      client: clients[i],
       sql: (typeof first === 'string' ? first : ((first as { text?: string }).text ?? '')).replace(/\s+/g, ' ').trim(),
       name: typeof first === 'string' ? undefined : (first as { name?: string }).name,
     }));
@@ -44,6 +47,11 @@ describe('statements per password sign-in (real PostgreSQL)', () => {
           : /INSERT INTO "?audit_events"?/.test(sql)
             ? 'audit'
             : (name ?? `unnamed: ${sql.slice(0, 40)}`);
+    // The named statements run on the transaction's own connection, between its BEGIN and COMMIT.
+    const begin = statements.findIndex(({ sql }) => sql === 'START TRANSACTION');
+    const inTransaction = statements.slice(begin, begin + 5);
+    expect(inTransaction[0].client).toBeInstanceOf(BoundedClient);
+    expect(new Set(inTransaction.map(({ client }) => client)).size).toBe(1);
     expect(statements.map(kind)).toEqual([
       'limiter INSERT',
       'limiter INSERT',
