@@ -1,5 +1,5 @@
 import { BoundedClient } from '../src/database/bounded-client';
-import { signupOwner } from './builders';
+import { addMember, signupOwner } from './builders';
 import { createTestApp, TestApp } from './test-app';
 
 /**
@@ -18,57 +18,64 @@ describe('statements per password sign-in (real PostgreSQL)', () => {
     // Calls through to the real query: only records what was sent.
     const spy = jest.spyOn(BoundedClient.prototype, 'query');
     let calls: unknown[][] = [];
+    let clients: unknown[] = [];
     try {
       await work();
     } finally {
       calls = [...spy.mock.calls];
+      clients = [...spy.mock.contexts];
       spy.mockRestore();
     }
-    const statements = calls.map(([first]) =>
-      (typeof first === 'string' ? first : ((first as { text?: string }).text ?? '')).replace(/\s+/g, ' ').trim(),
-    );
-    return statements;
+    return calls.map(([first], i) => ({
+      client: clients[i],
+      sql: (typeof first === 'string' ? first : ((first as { text?: string }).text ?? '')).replace(/\s+/g, ' ').trim(),
+      name: typeof first === 'string' ? undefined : (first as { name?: string }).name,
+    }));
   };
 
-  it('a clean sign-in: 2 limiter takes, the user, 2 limiter settles, then one transaction of 5 statements (policy, role override and cap in one read; 12 round trips, were 14)', async () => {
+  it('a clean sign-in: 2 limiter takes, the user with its account flag, 2 limiter settles, then one transaction of 3 statements (10 round trips, were 14, then 12); the sign-in statements are named (planned once per connection)', async () => {
     const owner = await signupOwner(t);
     const statements = await recorded(async () => {
       const response = await t.post('/api/auth/login/json', { email: owner.email, password: owner.password });
       expect(response.status).toBe(200);
     });
-    const kinds = statements.map((sql) =>
+    const kind = ({ sql, name }: { sql: string; name: string | undefined }) =>
       /rate_limits/.test(sql)
         ? `limiter ${sql.split(' ')[0]}`
         : /^(START TRANSACTION|BEGIN|COMMIT)/.test(sql)
           ? sql
-          : /^SELECT .* FROM "users"/.test(sql)
-            ? 'user'
-            : /^UPDATE users/.test(sql)
-              ? 'stamp last_login_at'
-              : /^UPDATE sessions/.test(sql)
-                ? 'end beyond the cap'
-                : /FROM "?accounts"?\b/.test(sql)
-                  ? 'policy'
-                  : /^WITH s AS \( INSERT INTO sessions/.test(sql)
-                    ? 'session + refresh token'
-                    : /INSERT INTO "audit_events"/.test(sql)
-                      ? 'audit'
-                      : sql.slice(0, 40),
-    );
-    expect(kinds).toEqual([
+          : /INSERT INTO "?audit_events"?/.test(sql)
+            ? 'audit'
+            : (name ?? `unnamed: ${sql.slice(0, 40)}`);
+    // The named statements run on the transaction's own connection, between its BEGIN and COMMIT.
+    const begin = statements.findIndex(({ sql }) => sql === 'START TRANSACTION');
+    const inTransaction = statements.slice(begin, begin + 5);
+    expect(inTransaction[0].client).toBeInstanceOf(BoundedClient);
+    expect(new Set(inTransaction.map(({ client }) => client)).size).toBe(1);
+    expect(statements.map(kind)).toEqual([
       'limiter INSERT',
       'limiter INSERT',
-      'user',
+      'users_sign_in',
       'limiter DELETE',
       'limiter INSERT',
       'START TRANSACTION',
-      'policy',
-      'stamp last_login_at',
-      'end beyond the cap',
-      'session + refresh token',
+      'users_sign_in_stamp',
+      'sessions_sign_in',
       'audit',
       'COMMIT',
     ]);
+  });
+
+  it('a member of an account that requires external sign-in: the same user statement carries the flag (no second read), refused with sso_required after the password proved right', async () => {
+    const owner = await signupOwner(t);
+    const member = await addMember(t, owner, 'engineer');
+    await t.db.query('UPDATE accounts SET require_external_sign_in = true WHERE id = $1', [owner.accountId]);
+    const statements = await recorded(async () => {
+      const response = await t.post('/api/auth/login/json', { email: member.email, password: member.password });
+      expect(response.status).toBe(403);
+      expect(response.body.code).toBe('sso_required');
+    });
+    expect(statements.filter(({ sql }) => /FROM "?accounts"?/.test(sql) && !/users/.test(sql))).toEqual([]);
   });
 
   it('the session and its first refresh token are written together and rotate as before', async () => {

@@ -6,6 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { startEmbeddedPostgres } from '../../../apps/api/src/database/embedded-postgres';
 import { ensureDatabase, runMigrations } from '../../../apps/api/src/database/migrate';
+import { threadPoolSize } from '../../../apps/api/src/thread-pool';
 import { apiConfig } from './api-config';
 import { log, Cleanup } from './cleanup';
 import { CpuMeter, processCpuSeconds } from './cpu';
@@ -74,6 +75,10 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<RunReport> 
 
   const secrets = { access: randomBytes(32).toString('hex'), refresh: randomBytes(32).toString('hex') };
   const env = {
+    // The pool `npm start` gives the API (apps/api/src/thread-pool.ts: ARGON2_CONCURRENCY + 2,
+    // at least 4), set for the replicas and the raw argon2 worker alike: before, neither
+    // imported thread-pool.ts, so both ran libuv's default 4 threads whatever the cores.
+    UV_THREADPOOL_SIZE: process.env['UV_THREADPOOL_SIZE']?.trim() || String(threadPoolSize(process.env, availableParallelism())),
     BENCH_DATABASE_URL: databaseUrl,
     BENCH_ACCESS_SECRET: secrets.access,
     BENCH_REFRESH_SECRET: secrets.refresh,

@@ -38,7 +38,7 @@ export const USAGE = [
   '',
   '  --quick        every scenario, small and short (< 1 min; what CI runs); never fails on a timing',
   '  --write        rewrite docs/benchmarks.md and docs/benchmarks-*.svg with this run',
-  '  --profile      V8 CPU profile of the API replica during refresh (summary printed and written)',
+  '  --profile      V8 CPU profile of the API replica during refresh (with --only signin: during sign-in)',
   '  --duration S   measured seconds per point; default 4 (quick 1), 1..60',
   '  --warmup S     warm-up seconds per point; default 1 (quick 0.5), 0..30',
   '  --pool N       PostgreSQL pool per API replica and of the reference server; default 20, 1..100',

@@ -3,8 +3,7 @@ import { effectiveSessionCap, EffectivePolicy, PolicyOverrides, resolvePolicy, t
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import type { AccountEntity } from './account.entity';
-import { AccountsRepository } from './accounts.repository';
-import type { Role } from '../common/auth/roles';
+import { AccountsRepository, SessionTermsRow } from './accounts.repository';
 
 export function overridesOf(account: Pick<AccountEntity, 'sessionIdleMinutes' | 'sessionAbsoluteMinutes'>): PolicyOverrides {
   return { idleMinutes: account.sessionIdleMinutes, absoluteMinutes: account.sessionAbsoluteMinutes };
@@ -29,9 +28,8 @@ export class AccountPolicyService {
     return resolvePolicy(account ? overridesOf(account) : { idleMinutes: null, absoluteMinutes: null }, this.config.policy);
   }
 
-  /** For a sign-in, in its transaction (see `AccountsRepository.sessionTerms` for the lock it takes). */
-  async sessionTermsFor(accountId: string, role: Role): Promise<SessionTerms> {
-    const row = await this.accounts.sessionTerms(accountId, role);
+  /** A sign-in's terms from what `UsersRepository.recordSignIn` read (null: the defaults). */
+  sessionTermsOf(row: SessionTermsRow | null): SessionTerms {
     const account = resolvePolicy(
       { idleMinutes: row?.session_idle_minutes ?? null, absoluteMinutes: row?.session_absolute_minutes ?? null },
       this.config.policy,

@@ -31,6 +31,31 @@ const USER_PROFILE_SQL = prepared<
     WHERE u.id = $1 AND u.account_id = $2`,
 );
 
+/** What a password sign-in needs of a user, and whether the account requires external sign-in. */
+export interface SignInUser {
+  id: string;
+  accountId: string;
+  role: Role;
+  isActive: boolean;
+  passwordHash: string;
+  /** The account requires external sign-in for members (refused after the password proved right). */
+  requireExternalSignIn: boolean;
+}
+
+/**
+ * A password sign-in's user lookup with the account's SSO flag, prepared (issue 11: were
+ * two ORM reads, each planned on every call). Served by `ux_users_email`.
+ */
+const SIGN_IN_USER_SQL = prepared<
+  [email: string],
+  { id: string; account_id: string; role: Role; is_active: boolean; password_hash: string; require_external_sign_in: boolean }
+>(
+  'users_sign_in',
+  `SELECT u.id, u.account_id, u.role, u.is_active, u.password_hash, a.require_external_sign_in
+     FROM users u JOIN accounts a ON a.id = u.account_id
+    WHERE u.email = $1`,
+);
+
 /** The account's and the role's limits, as stored (null: not overridden). */
 export interface SessionTermsRow {
   session_idle_minutes: number | null;
@@ -98,6 +123,21 @@ export class AccountsRepository {
     return this.users.findOneBy({ email: email.toLowerCase() });
   }
 
+  /** The user a password sign-in checks (emails are stored lowercase). */
+  async findSignInUser(email: string): Promise<SignInUser | null> {
+    const [row] = await this.prepared.rows(SIGN_IN_USER_SQL, [email.toLowerCase()]);
+    return row
+      ? {
+          id: row.id,
+          accountId: row.account_id,
+          role: row.role,
+          isActive: row.is_active,
+          passwordHash: row.password_hash,
+          requireExternalSignIn: row.require_external_sign_in,
+        }
+      : null;
+  }
+
   findUser(accountId: string, userId: string): Promise<UserEntity | null> {
     return this.txHost.tx.getRepository(UserEntity).findOneBy({ id: userId, accountId });
   }
@@ -123,26 +163,6 @@ export class AccountsRepository {
       params,
     );
     return new Map(rows.map((row) => [row.user_id, row.count]));
-  }
-
-  /**
-   * What a sign-in snapshots: the account's overrides, the role's override and the
-   * account's session cap, in one statement. `FOR KEY SHARE OF a` lets sign-ins of one
-   * account run side by side but makes an owner's cap change (which holds the row's
-   * write lock) wait for the sign-ins already reading the old cap and vice versa, so a
-   * lowered cap is never undercut by a sign-in that read the old one.
-   */
-  async sessionTerms(accountId: string, role: Role): Promise<SessionTermsRow | null> {
-    const rows: SessionTermsRow[] = await this.txHost.tx.query(
-      `SELECT a.session_idle_minutes, a.session_absolute_minutes, a.max_sessions_per_user,
-              rp.idle_minutes AS role_idle_minutes, rp.absolute_minutes AS role_absolute_minutes
-         FROM accounts a
-         LEFT JOIN role_policies rp ON rp.account_id = a.id AND rp.role = $2
-        WHERE a.id = $1
-          FOR KEY SHARE OF a`,
-      [accountId, role],
-    );
-    return rows[0] ?? null;
   }
 
   countActiveOwners(accountId: string): Promise<number> {

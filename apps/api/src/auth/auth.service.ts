@@ -1,8 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { auditContext } from '../common/audit-context';
 import { AuditService } from '@sessions/audit';
-import { AccountsRepository, UserProfile } from '../accounts/accounts.repository';
-import type { UserEntity } from '../accounts/user.entity';
+import { AccountsRepository, SignInUser, UserProfile } from '../accounts/accounts.repository';
 import { UsersRepository } from '../accounts/users.repository';
 import type { AuthUser, ClientInfo } from '../common/auth-user';
 import { Clock } from '../common/clock';
@@ -81,10 +80,9 @@ export class AuthService {
    * keep theirs, so they cannot lock themselves out). Checked only after the password
    * proved right: a guesser learns nothing about the account's policy.
    */
-  private async refuseWhenSsoRequired(user: UserEntity, client: ClientInfo): Promise<void> {
-    if (user.role === 'owner') return;
-    const account = await this.accounts.findAccount(user.accountId);
-    if (!account?.requireExternalSignIn) return;
+  private async refuseWhenSsoRequired(user: SignInUser, client: ClientInfo): Promise<void> {
+    // The account's flag came with the user (one statement); it is acted on only here.
+    if (user.role === 'owner' || !user.requireExternalSignIn) return;
     await this.transactions.run(() =>
       this.audit.record(auditContext({ accountId: user.accountId, userId: user.id }, client, this.clock.now()), {
         action: 'auth.login_failed',
@@ -101,8 +99,8 @@ export class AuthService {
   }
 
   /** The active user with this email and password; otherwise records the failure and throws 401. */
-  private async verifiedUser(email: string, password: string, client: ClientInfo, attempt: SignInAttempt): Promise<UserEntity> {
-    const user = await this.accounts.findUserByEmail(email);
+  private async verifiedUser(email: string, password: string, client: ClientInfo, attempt: SignInAttempt): Promise<SignInUser> {
+    const user = await this.accounts.findSignInUser(email);
     const ok = await this.hasher.verify(user?.passwordHash ?? null, password);
     if (user && ok && user.isActive) return user;
     await attempt.failed();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /**
  * A hot-path statement with a name: node-postgres parses it once per connection
@@ -45,6 +45,23 @@ export class PreparedQueries {
       // queryable, and node-postgres' pool discards it instead of reusing it.
       client.release();
     }
+  }
+
+  /**
+   * In the caller's transaction when one is running (`tx` is `TransactionHost.tx`): on the
+   * transaction's own connection, which TypeORM's query runner holds from BEGIN to
+   * COMMIT; otherwise on the pool, as {@link rows}. The sign-in's writes (issue 11).
+   */
+  async inTransaction<P extends readonly unknown[], R extends QueryResultRow>(
+    tx: EntityManager,
+    statement: Prepared<P, R>,
+    values: P,
+  ): Promise<R[]> {
+    const runner = tx.queryRunner;
+    if (!runner?.isTransactionActive) return this.rows(statement, values);
+    // Already connected (the transaction began): connect() hands back its pg client.
+    const client = (await runner.connect()) as PoolClient;
+    return this.on(client, statement, values);
   }
 
   /** On a given client (tests read `pg_prepared_statements` on the same connection). */

@@ -294,6 +294,58 @@ UPDATE sessions s SET revoked_at = $1, revoke_reason = e.reason
  WHERE s.id = e.id
 RETURNING s.id`;
 
+/**
+ * A sign-in's session writes in one round trip (issue 11: were two statements, planned on
+ * every call). Two data-modifying parts over one snapshot, taken after the user's row lock:
+ *
+ * - `ended`: the user's live sessions beyond the `$9` most recently used end with
+ *   `session_limit` (the cap makes room for the new one).
+ * - `s`: the new session. Sign-in times are whole seconds (the unit of `auth_time`), so two
+ *   sign-ins of one user in the same second would tie on `last_used_at` and `created_at`, and
+ *   "least recently used" (cap at sign-in, a lowered account cap) would fall to the random id:
+ *   the newest device could end. So its `created_at` is at least a microsecond after the
+ *   user's newest unrevoked session's (read in the same snapshot, so the ones `ended` ends
+ *   count too: creation order holds over all of them). `auth_time` and `last_used_at` stay the
+ *   sign-in second: the deadlines (absolute from `auth_time`, idle from `last_used_at`) are
+ *   exactly the token's, which a nudged `last_used_at` would move by a microsecond.
+ * - its first refresh token.
+ */
+const SIGN_IN_SESSION_SQL = prepared<
+  [
+    accountId: string,
+    userId: string,
+    now: Date,
+    authTime: Date,
+    idleMaxSeconds: number,
+    absMaxSeconds: number,
+    userAgent: string | null,
+    ip: string | null,
+    keep: number,
+    jtiHash: Buffer,
+  ],
+  { id: string; ended: string[] }
+>(
+  'sessions_sign_in',
+  `WITH ended AS (
+     UPDATE sessions SET revoked_at = $3, revoke_reason = 'session_limit'
+      WHERE revoked_at IS NULL
+        AND id IN (SELECT l.id FROM sessions l
+                    WHERE l.user_id = $2 AND l.account_id = $1 AND ${liveSession('l', '$3')}
+                    ORDER BY l.last_used_at DESC, l.created_at DESC, l.id DESC
+                   OFFSET $9)
+     RETURNING id),
+   s AS (
+     INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, user_agent, ip, created_at, last_used_at)
+     SELECT $1, $2, $4, $5, $6, $7, $8, stamp.at, $4
+       FROM (SELECT GREATEST($4::timestamptz, max(created_at) + interval '1 microsecond') AS at
+               FROM sessions WHERE user_id = $2 AND account_id = $1 AND revoked_at IS NULL) stamp
+     RETURNING id),
+   t AS (
+     INSERT INTO refresh_tokens (session_id, account_id, jti_hash, issued_at)
+     SELECT s.id, $1, $10, $4 FROM s)
+   SELECT s.id, ARRAY(SELECT ended.id FROM ended) AS ended FROM s`,
+);
+
 /** The SQL of the session lifecycle. Every statement is scoped by account or by a secret hash. */
 @Injectable()
 export class SessionsRepository {
@@ -304,42 +356,27 @@ export class SessionsRepository {
   ) {}
 
   /**
-   * A new session with its first refresh token, in one statement (one round trip inside the
-   * sign-in's transaction instead of two ORM inserts). Returns the session's id.
-   *
-   * Sign-in times are whole seconds (the unit of `auth_time`), so two sign-ins of one user in
-   * the same second would tie on `last_used_at` and `created_at`, and "least recently used"
-   * (cap at sign-in, a lowered account cap) would fall to the random id: the newest device
-   * could end. So the new session's `created_at` is at least a microsecond after the user's
-   * newest live session's: creation order breaks the tie exactly. The caller holds the user's
-   * row lock (sign-ins of one user serialise), so the read cannot race another sign-in of the
-   * user. `auth_time` and `last_used_at` stay the sign-in second: the deadlines (absolute from
-   * `auth_time`, idle from `last_used_at`) are exactly the token's, which a nudged
-   * `last_used_at` would move by a microsecond (a session alive at its own idle deadline).
+   * A sign-in's session writes, in one prepared statement (issue 11): the user's live
+   * sessions beyond the `keep` most recently used end with `session_limit` (their ids come
+   * back, for the audit rows and the revocation cache), and the new session is inserted with
+   * its first refresh token. See {@link SIGN_IN_SESSION_SQL}. The caller holds the user's
+   * row lock (sign-ins of one user serialise on it), so two sign-ins at the cap cannot both
+   * keep `keep`, and the newest-live read below cannot race another sign-in of the user.
    */
-  async create(session: NewSession): Promise<{ id: string }> {
-    const rows: { id: string }[] = await this.txHost.tx.query(
-      `WITH s AS (
-         INSERT INTO sessions (account_id, user_id, auth_time, idle_max_seconds, abs_max_seconds, user_agent, ip, created_at, last_used_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7, stamp.at, $3
-           FROM (SELECT GREATEST($3::timestamptz, max(created_at) + interval '1 microsecond') AS at
-                   FROM sessions WHERE user_id = $2 AND account_id = $1 AND revoked_at IS NULL) stamp
-         RETURNING id)
-       INSERT INTO refresh_tokens (session_id, account_id, jti_hash, issued_at)
-       SELECT s.id, $1, $8, $3 FROM s
-       RETURNING session_id AS id`,
-      [
-        session.accountId,
-        session.userId,
-        session.authTime,
-        session.idleMaxSeconds,
-        session.absMaxSeconds,
-        session.userAgent,
-        session.ip,
-        session.jtiHash,
-      ],
-    );
-    return { id: rows[0].id };
+  async startSession(session: NewSession, keep: number, now: Date): Promise<{ id: string; ended: string[] }> {
+    const [row] = await this.prepared.inTransaction(this.txHost.tx, SIGN_IN_SESSION_SQL, [
+      session.accountId,
+      session.userId,
+      now,
+      session.authTime,
+      session.idleMaxSeconds,
+      session.absMaxSeconds,
+      session.userAgent,
+      session.ip,
+      keep,
+      session.jtiHash,
+    ]);
+    return { id: row.id, ended: row.ended };
   }
 
   async rotate(params: RotateParams): Promise<RotateResult | null> {
@@ -491,25 +528,6 @@ export class SessionsRepository {
       cursor: { lastUsedAt: row.lu_at, createdAt: row.cr_at, id: row.id },
     }));
     return { rows: page, more: rows.length > limit };
-  }
-
-  /**
-   * Ends the user's live sessions beyond the `keep` most recently used, with reason
-   * `session_limit`; returns their ids. The caller holds the user's row lock (sign-ins of
-   * one user serialise on it), so two sign-ins at the cap cannot both keep `keep`.
-   */
-  async endBeyondLimit(owner: { accountId: string; userId: string }, keep: number, now: Date): Promise<string[]> {
-    const [rows]: [{ id: string }[], number] = await this.txHost.tx.query(
-      `UPDATE sessions SET revoked_at = $1, revoke_reason = 'session_limit'
-        WHERE revoked_at IS NULL
-          AND id IN (SELECT s.id FROM sessions s
-                      WHERE s.user_id = $2 AND s.account_id = $4 AND ${liveSession('s', '$1')}
-                      ORDER BY s.last_used_at DESC, s.created_at DESC, s.id DESC
-                     OFFSET $3)
-        RETURNING id`,
-      [now, owner.userId, keep, owner.accountId],
-    );
-    return rows.map((row) => row.id);
   }
 
   /**

@@ -47,13 +47,6 @@ export class SessionsService {
     return count;
   }
 
-  /** Ends the user's live sessions beyond the `keep` most recently used (`session_limit`); as {@link revoke}. */
-  async endBeyondLimit(owner: { accountId: string; userId: string }, keep: number): Promise<string[]> {
-    const ids = await this.sessions.endBeyondLimit(owner, keep, this.clock.now());
-    if (ids.length > 0) this.transactions.afterCommit(() => this.revocations.markRevoked(ids));
-    return ids;
-  }
-
   /** Ends every user's live sessions beyond the `keep` most recently used (`session_limit`); as {@link revoke}. */
   async endBeyondAccountCap(accountId: string, keep: number): Promise<{ id: string; userId: string }[]> {
     const ended = await this.sessions.endBeyondAccountCap(accountId, keep, this.clock.now());
@@ -61,9 +54,15 @@ export class SessionsService {
     return ended;
   }
 
-  /** A new session with its first refresh token, inside the sign-in's transaction; returns its id. */
-  create(session: NewSession): Promise<{ id: string }> {
-    return this.sessions.create(session);
+  /**
+   * A sign-in's new session with its first refresh token, inside the sign-in's transaction,
+   * after the user's live sessions beyond the `keep` most recently used ended with
+   * `session_limit` (returned, for their audit rows; as {@link revoke} for the cache).
+   */
+  async startSession(session: NewSession, keep: number): Promise<{ id: string; ended: string[] }> {
+    const started = await this.sessions.startSession(session, keep, this.clock.now());
+    if (started.ended.length > 0) this.transactions.afterCommit(() => this.revocations.markRevoked(started.ended));
+    return started;
   }
 
   /** The refresh rotation: one prepared statement on the pool (see `ROTATE_SQL`). */
