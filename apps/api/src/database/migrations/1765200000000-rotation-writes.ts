@@ -72,12 +72,17 @@ export class RotationWrites1765200000000 implements MigrationInterface {
   }
 }
 
-/** Replaces index `name` by one built as `definition`, without blocking writes: build aside, drop, rename. */
+/**
+ * Replaces index `name` by one built as `definition`, without blocking writes: build aside, drop,
+ * rename. `CONCURRENTLY` cannot run in a transaction: TypeORM's revert (`undoLastMigration`)
+ * wraps `down` in one unless told `transaction: 'none'`, and there the plain forms are used.
+ */
 async function swapIndex(q: QueryRunner, name: string, definition: string): Promise<void> {
   const next = `${name}_next`;
-  await q.query(`DROP INDEX CONCURRENTLY IF EXISTS "${next}"`);
-  await q.query(`CREATE INDEX CONCURRENTLY "${next}" ${definition}`);
-  await q.query(`DROP INDEX CONCURRENTLY IF EXISTS "${name}"`);
+  const concurrently = q.isTransactionActive ? '' : ' CONCURRENTLY';
+  await q.query(`DROP INDEX${concurrently} IF EXISTS "${next}"`);
+  await q.query(`CREATE INDEX${concurrently} "${next}" ${definition}`);
+  await q.query(`DROP INDEX${concurrently} IF EXISTS "${name}"`);
   await q.query(`ALTER INDEX "${next}" RENAME TO "${name}"`);
 }
 
