@@ -21,6 +21,7 @@ import { addSessions, seedSessions } from './seed';
  * run side by side so they share whatever else loads the machine (a busy machine inflates CPU per
  * operation; side by side it inflates both alike). `ROTATION_READS=50,10000` also times the device
  * list and the sweeper for a user with that many live sessions (`ROTATION_GENERIC=1`: generic plans).
+ * `ROTATION_CLIENTS` (default `1,32`), `ROTATION_SECONDS`, `ROTATION_ROUNDS`, `ROTATION_BACKGROUND` size the runs.
  */
 const policy = { authTimeSeconds: Math.floor(Date.now() / 1000) - 60, idleMaxSeconds: 3600 * 24, absMaxSeconds: 3600 * 24 * 30 };
 const fixed = { idleSeconds: 1800, absoluteSeconds: 86400, userAgent: 'sessions-bench', ip: '127.0.0.1' };
@@ -213,7 +214,7 @@ async function main(): Promise<void> {
       console.log(lines.join('\n'));
     }
     for (let round = 0; round < Number(process.env.ROTATION_ROUNDS ?? 2); round++) {
-      for (const [level, clients] of [1, 32].entries()) {
+      for (const [level, clients] of (process.env.ROTATION_CLIENTS ?? '1,32').split(',').map(Number).entries()) {
         const base = (round * 2 + level + 1) * 1_000_000_000_000;
         const lines = await Promise.all(instances.map((at) => rotate(pgbench, at, clients, base)));
         console.log(lines.join('\n'));
