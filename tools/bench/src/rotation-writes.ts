@@ -213,9 +213,11 @@ async function main(): Promise<void> {
       const lines = await Promise.all(instances.map((at) => reads(at, readCounts.split(',').map(Number))));
       console.log(lines.join('\n'));
     }
+    const levels = (process.env.ROTATION_CLIENTS ?? '1,32').split(',').map(Number);
     for (let round = 0; round < Number(process.env.ROTATION_ROUNDS ?? 2); round++) {
-      for (const [level, clients] of (process.env.ROTATION_CLIENTS ?? '1,32').split(',').map(Number).entries()) {
-        const base = (round * 2 + level + 1) * 1_000_000_000_000;
+      for (const [level, clients] of levels.entries()) {
+        // Each point rotates its own token chains: distinct bases, never a reused hash.
+        const base = (round * levels.length + level + 1) * 1_000_000_000_000;
         const lines = await Promise.all(instances.map((at) => rotate(pgbench, at, clients, base)));
         console.log(lines.join('\n'));
       }
