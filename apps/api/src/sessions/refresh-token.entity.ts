@@ -1,17 +1,20 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { AccountEntity } from '../accounts/account.entity';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { SessionEntity } from './session.entity';
 
 /**
  * One issued refresh token. Only the SHA-256 of its `jti` is stored, so a
  * database leak yields no usable token. Rotation sets `used_at` on the
  * presented row and inserts its successor in the same session.
+ *
+ * Keyed by `jti_hash` (every lookup is by it) with no foreign key to `accounts`: the
+ * session's own key reaches the account, and each refresh then writes one index entry
+ * and takes no lock on the account row fewer (ADR 0027).
  */
 @Entity('refresh_tokens')
 @Index('ix_refresh_tokens_session', ['sessionId'])
 export class RefreshTokenEntity {
-  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_refresh_tokens' })
-  id!: string;
+  @PrimaryColumn({ name: 'jti_hash', type: 'bytea', primaryKeyConstraintName: 'pk_refresh_tokens' })
+  jtiHash!: Buffer;
 
   @Column({ name: 'session_id', type: 'uuid' })
   sessionId!: string;
@@ -20,16 +23,9 @@ export class RefreshTokenEntity {
   @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_refresh_tokens_session' })
   session?: SessionEntity;
 
+  /** The session's account (denormalised for tenant-scoped reads; no foreign key of its own). */
   @Column({ name: 'account_id', type: 'uuid' })
   accountId!: string;
-
-  @ManyToOne(() => AccountEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'fk_refresh_tokens_account' })
-  account?: AccountEntity;
-
-  @Index('ux_refresh_tokens_jti_hash', { unique: true })
-  @Column({ name: 'jti_hash', type: 'bytea' })
-  jtiHash!: Buffer;
 
   @Column({ name: 'issued_at', type: 'timestamptz' })
   issuedAt!: Date;

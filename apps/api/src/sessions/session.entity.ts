@@ -29,8 +29,9 @@ export type RevokeReason = (typeof REVOKE_REASONS)[number];
 @Check('ck_sessions_abs_max_positive', 'abs_max_seconds > 0')
 @Check('ck_sessions_revoke_reason', `revoke_reason IS NULL OR revoke_reason IN (${REVOKE_REASONS.map((r) => `'${r}'`).join(', ')})`)
 @Check('ck_sessions_revoked_has_reason', '(revoked_at IS NULL) = (revoke_reason IS NULL)')
-// The device list: a user's live sessions, most recently used first.
-@Index('ix_sessions_user_live', ['userId', 'lastUsedAt'], { where: 'revoked_at IS NULL' })
+// The device list: a user's live sessions (sorted in memory: at most the cap). Not keyed on
+// `last_used_at`, which every refresh changes: the rotation's update stays HOT (ADR 0027).
+@Index('ix_sessions_user_live', ['userId'], { where: 'revoked_at IS NULL' })
 // Bulk revoke and active users: an account's live sessions.
 @Index('ix_sessions_account_live', ['accountId'], { where: 'revoked_at IS NULL' })
 // Start-up load of recently ended sessions into the revocation cache.

@@ -88,7 +88,8 @@ const TIGHTENING: TighteningInputs = {
  * 3. `successor` is inserted only when the user is active and neither deadline has
  *    passed (`now` at or past a deadline is expired); otherwise the token stays
  *    consumed, so an expired token cannot be replayed;
- * 4. the session is stamped with the activity, client and tightened snapshot.
+ * 4. the session is stamped with the activity, client and tightened snapshot — a HOT update:
+ *    none of those columns is indexed and `sessions` keeps room on its pages (ADR 0027).
  */
 export const ROTATE_SQL = prepared<RotateValues, RotateRow>(
   'sessions_rotate',
@@ -203,8 +204,9 @@ const utc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 /**
  * One page of a user's live sessions: the current one first (on the first page only),
  * then the others by last use, newest first, keyset-paged on (last_used_at, created_at,
- * id) — served by \`ix_sessions_user_live\` (user_id, last_used_at) at any depth. The
- * redundant \`last_used_at <= cursor\` is the index-usable half of the row comparison.
+ * id) — the user's live rows found through \`ix_sessions_user_live\` (user_id) and sorted in
+ * memory: at most the cap. (The index has no \`last_used_at\`, so the rotation's stamp is a HOT
+ * update: ADR 0027.)
  */
 const DEVICES_PAGE_SQL = prepared<
   [
