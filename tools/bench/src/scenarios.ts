@@ -675,7 +675,9 @@ export class Bench {
       null,
       Math.min(this.ctx.config.sessionMaxPerUser, DEVICE_PAGE_MAX),
     );
-    await new AuditEventsRepository({ rows: record } as never).list(owner.session.accountId, { limit: AUDIT_PAGE_DEFAULT + 1 });
+    await new AuditEventsRepository({ rows: record } as never, { query: record } as never).list(owner.session.accountId, {
+      limit: AUDIT_PAGE_DEFAULT + 1,
+    });
     const labels: [string, string][] = [
       ['big/devices', "Device list, first page (`sessions_devices_page`, the API's named statement)"],
       ['big/audit', 'Audit log, first page (`AuditEventsRepository.list`)'],
