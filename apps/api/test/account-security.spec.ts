@@ -325,6 +325,30 @@ describe('account security (real PostgreSQL, through HTTP)', () => {
       expect(await auditRows(stranger.accountId, 'account.sessions_revoked_bulk')).toHaveLength(0);
     });
 
+    it('scope=others refuses tokens of sessions idle for minutes (the account rule, not ids) and none minted after it', async () => {
+      const owner = await signupOwner(t);
+      const engineer = await addMember(t, owner, 'engineer');
+      t.clock.advance(120); // past the one-minute margin: no id of this session is sent, only the account rule covers it
+      const engineerLaptop = await login(t, engineer.email, engineer.password); // used this second: its id is sent too
+
+      const response = await t.post(REVOKE, { scope: 'others' }, { token: owner.tokens.access_token });
+
+      expect(response.body).toEqual({ revoked_count: 2 });
+      for (const token of [engineer.tokens.access_token, engineerLaptop.access_token]) {
+        const me = await t.get('/api/auth/me', { token });
+        expect(me.status).toBe(401);
+        expect(me.body.code).toBe('unauthenticated');
+      }
+      // The caller's token, issued two minutes before, is not the rule's; nor is a sign-in after it, in the same second.
+      expect((await t.get('/api/auth/me', { token: owner.tokens.access_token })).status).toBe(200);
+      const after = await login(t, engineer.email, engineer.password);
+      expect((await t.get('/api/auth/me', { token: after.access_token })).status).toBe(200);
+      t.clock.advance(1);
+      const refreshed = await refresh(t, after.refresh_token);
+      expect(refreshed.status).toBe(200);
+      expect((await t.get('/api/auth/me', { token: refreshed.body.access_token })).status).toBe(200);
+    });
+
     it('scope=others by an owner alone in the account ends nothing, not even their other devices', async () => {
       const owner = await signupOwner(t);
       const phone = await login(t, owner.email, owner.password);

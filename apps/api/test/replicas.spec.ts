@@ -118,6 +118,40 @@ describeWithNginx('two replicas behind nginx on one PostgreSQL', () => {
     expect(refused).toBe(true);
   });
 
+  it('an account-wide revoke on one replica reaches the other within 1 s as one rule: members out, the caller’s devices kept', async () => {
+    const owner = await signUp(a);
+    const email = `replica-member-${process.pid}-${++unique}@example.test`;
+    const member = { name: 'Member', email, role: 'engineer', password: 'member-password-1' };
+    expect((await call(a, 'POST', '/api/accounts/me/members', member, owner.tokens.access_token)).status).toBe(201);
+    const signedIn = await call<{ access_token: string }>(b, 'POST', '/api/auth/login/json', { email, password: member.password });
+    expect(signedIn.status).toBe(200);
+    expect((await call(b, 'GET', '/api/auth/me', undefined, signedIn.body.access_token)).status).toBe(200);
+    // The row as if last used minutes ago, and the revoke in a later second than the token's iat:
+    // no id of this session is sent, so only the account rule can refuse its token on b.
+    const writer = new Client({ connectionString: db.ownerUrl });
+    await writer.connect();
+    try {
+      await writer.query(
+        `UPDATE sessions SET last_used_at = last_used_at - interval '5 minutes'
+          WHERE user_id = (SELECT id FROM users WHERE email = $1)`,
+        [email],
+      );
+    } finally {
+      await writer.end();
+    }
+    const iat = JSON.parse(Buffer.from(signedIn.body.access_token.split('.')[1], 'base64url').toString()).iat as number;
+    while (Math.floor(Date.now() / 1000) <= iat) await new Promise((r) => setTimeout(r, 50));
+
+    const revoked = await call(a, 'POST', '/api/accounts/me/security/revoke-sessions', { scope: 'others' }, owner.tokens.access_token);
+    expect(revoked.body).toEqual({ revoked_count: 1 });
+    const refused = await within(
+      1000,
+      async () => (await call(b, 'GET', '/api/auth/me', undefined, signedIn.body.access_token)).status === 401,
+    );
+    expect(refused).toBe(true);
+    expect((await call(b, 'GET', '/api/auth/me', undefined, owner.tokens.access_token)).status).toBe(200);
+  });
+
   it('a refresh token consumed on one replica cannot be used on the other', async () => {
     const owner = await signUp(a);
     const rotated = await call(a, 'POST', '/api/auth/refresh', { refresh_token: owner.tokens.refresh_token });

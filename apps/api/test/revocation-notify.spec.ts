@@ -1,12 +1,17 @@
 import { Client, Notification } from 'pg';
-import { SESSION_REVOKED_CHANNEL, parseRevokedIds } from '../src/sessions/session-revocations.service';
-import { createTestDatabase } from './test-app';
+import { ACCOUNT_REVOKED_CHANNEL, accountRevocationPayload } from '../src/sessions/account-revocation';
+import { SESSION_REVOKED_CHANNEL, SessionRevocations, parseRevokedIds } from '../src/sessions/session-revocations.service';
+import type { SessionsRepository } from '../src/sessions/sessions.repository';
+import { TestClock } from './support/test-clock';
+import { createTestDatabase, testConfig } from './test-app';
 
 /**
- * The statement trigger on `sessions` (migrations 1764900000000 and 1765100000000) tells
- * every replica which sessions one statement ended: each newly ended id once, in payloads of
- * at most 200 ids; nothing for an UPDATE that ends nothing (the refresh rotation), and never
- * a session that was already ended before the statement.
+ * The triggers on `sessions` (migration 1765300000000, ADR 0028) tell every replica which
+ * sessions one statement ended: each newly ended id once, in payloads of at most 200 ids;
+ * nothing for an UPDATE that ends nothing (the refresh rotation), never a session that was
+ * already ended before the statement, and no ids for a statement that sends its own
+ * account-wide rule (`sessions.revocation_notify = 'account'`), which every replica's cache
+ * then applies.
  */
 describe('session_revoked notifications from the sessions trigger', () => {
   let writer: Client;
@@ -14,9 +19,11 @@ describe('session_revoked notifications from the sessions trigger', () => {
   const payloads: string[] = [];
   let accountId: string;
   let userIds: string[];
+  let ownerUrl: string;
 
   beforeAll(async () => {
     const database = await createTestDatabase();
+    ownerUrl = database.ownerUrl;
     writer = new Client({ connectionString: database.ownerUrl });
     listener = new Client({ connectionString: database.ownerUrl });
     await Promise.all([writer.connect(), listener.connect()]);
@@ -100,5 +107,50 @@ describe('session_revoked notifications from the sessions trigger', () => {
       await writer.query('ROLLBACK');
     });
     expect(sent).toEqual([]);
+  });
+
+  it('a statement that sends its own account rule notifies no ids; the next statement of its transaction does', async () => {
+    const bulk = await sessionsOf(userIds[0], 300);
+    const single = await sessionsOf(userIds[1], 1);
+    const sent = await notifiedBy(async () => {
+      await writer.query('BEGIN');
+      await writer.query(`SELECT set_config('sessions.revocation_notify', 'account', true)`);
+      await writer.query(`UPDATE sessions SET revoked_at = now(), revoke_reason = 'bulk_revoked' WHERE id = ANY($1::uuid[])`, [bulk]);
+      await writer.query(`SELECT set_config('sessions.revocation_notify', '', true)`);
+      await writer.query(`UPDATE sessions SET revoked_at = now(), revoke_reason = 'logout' WHERE id = $1`, [single[0]]);
+      await writer.query('COMMIT');
+    });
+    expect(sent).toEqual([single[0]]);
+  });
+
+  it('an account rule from another replica is applied by this replica’s cache: that account, before its second, not the excepted user', async () => {
+    const clock = new TestClock();
+    const none = { endedSince: async () => [] } as unknown as SessionsRepository;
+    const cache = new SessionRevocations(testConfig(ownerUrl), none, clock);
+    await cache.onModuleInit();
+    try {
+      const issuedBefore = clock.nowSeconds();
+      const token = (userId: string, issuedAt: number, account = accountId) => ({ sessionId: 'x', accountId: account, userId, issuedAt });
+      await writer.query('SELECT pg_notify($1, $2)', [
+        ACCOUNT_REVOKED_CHANNEL,
+        accountRevocationPayload({ accountId, issuedBefore, exceptUserId: userIds[0] }),
+      ]);
+      for (let attempt = 0; attempt < 200 && !cache.isTokenRevoked(token(userIds[1], issuedBefore - 1)); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(cache.isTokenRevoked(token(userIds[1], issuedBefore - 1))).toBe(true);
+      expect(cache.isTokenRevoked(token(userIds[1], issuedBefore))).toBe(false);
+      expect(cache.isTokenRevoked(token(userIds[0], issuedBefore - 1))).toBe(false);
+      expect(cache.isTokenRevoked(token(userIds[1], issuedBefore - 1, '00000000-0000-4000-8000-000000000000'))).toBe(false);
+      // A repeated revoke replaces the rule it covers (one per excepted user), still refusing the same tokens.
+      cache.markAccountRevoked({ accountId, issuedBefore: issuedBefore + 1, exceptUserId: userIds[0] });
+      expect(cache.isTokenRevoked(token(userIds[1], issuedBefore))).toBe(true);
+      expect(cache.isTokenRevoked(token(userIds[0], issuedBefore))).toBe(false);
+      // Kept as long as such a token can live (TTL + a minute of clock skew), then forgotten.
+      clock.advance(testConfig(ownerUrl).accessTokenTtlSeconds + 61);
+      expect(cache.isTokenRevoked(token(userIds[1], issuedBefore - 1))).toBe(false);
+    } finally {
+      await cache.onApplicationShutdown();
+    }
   });
 });

@@ -155,9 +155,9 @@ export function goals(report: RunReport): Goal[] {
           ? ''
           : `${(biggest.ms / Number(biggest.id.split('/')[2])).toFixed(3)} ms per session (${biggest.detail}): one UPDATE ` +
             'writing a new version of every row — never HOT, `revoked_at` is in the live-session indexes — with 2 index ' +
-            'entries and 4 WAL records (≈ 600 bytes) each, the trigger reading both transition tables and sending one ' +
-            '`pg_notify` per 200 ids, and the ids parsed by the API; measured part by part in ' +
-            '[benchmark-notes.md](benchmark-notes.md#bulk-revoke)',
+            'entries and 4 WAL records (≈ 600 bytes) each; no per-id notification and no ids to the API since ' +
+            'ADR 0028 (one account rule); measured part by part in ' +
+            '[benchmark-notes.md](benchmark-notes.md#bulk-revoke-fifth-session)',
     });
   }
   return out;

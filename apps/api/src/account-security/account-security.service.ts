@@ -135,7 +135,7 @@ export class AccountSecurityService {
   async revokeSessions(caller: AuthUser, scope: RevokeScope, client: ClientInfo): Promise<number> {
     return this.transactions.run(
       async () => {
-        const ended = await this.sessions.revoke(
+        const ended = await this.sessions.revokeAccountWide(
           { accountId: caller.accountId, exceptUserId: scope === 'others' ? caller.userId : undefined },
           'bulk_revoked',
         );
@@ -143,9 +143,9 @@ export class AccountSecurityService {
           action: 'account.sessions_revoked_bulk',
           resourceType: 'account',
           resourceId: caller.accountId,
-          details: { scope, revoked_count: ended.length },
+          details: { scope, revoked_count: ended },
         });
-        return ended.length;
+        return ended;
       },
       // An account may hold thousands of live sessions: the slow-work time bound, not a request's.
       { slow: true },

@@ -47,7 +47,9 @@ export class AccessTokenAuthenticator extends AccessTokenVerifier {
     ) {
       throw unauthenticated();
     }
-    if (this.revocations.isRevoked(claims.sid)) throw unauthenticated('The session has ended.');
+    if (this.revocations.isTokenRevoked({ sessionId: claims.sid, accountId: claims.acc, userId: claims.sub, issuedAt: claims.iat })) {
+      throw unauthenticated('The session has ended.');
+    }
     return { userId: claims.sub, sessionId: claims.sid, accountId: claims.acc, role: claims.role as AuthUser['role'] };
   }
 }

@@ -27,7 +27,7 @@ const reference = (claims: object | string, secret: string, header: object = { a
 const snapshot = { authTime: 1_764_000_000, idleMaxSeconds: 1800, absMaxSeconds: 86_400 };
 const mintInput = { userId: 'u1', accountId: 'a1', sessionId: 's1', role: 'admin' as const, jti: 'j1', snapshot, issuedAt: 1_764_000_100 };
 
-describe('TokenService on fast-jwt (issue 11)', () => {
+describe('TokenService on node:crypto HS256 (issue 11)', () => {
   const tokens = new TokenService(config);
 
   it('mints byte-for-byte the tokens jsonwebtoken did: same header, same claims in the same order', () => {
@@ -92,6 +92,12 @@ describe('TokenService on fast-jwt (issue 11)', () => {
       reference('"just a string"', secret),
       reference('null', secret),
       reference(claims, secret, { alg: 'HS256', typ: 'JWT', crit: ['b64'] }),
+      // Stricter than a generic JWT library: only our own header bytes, only the canonical signature.
+      reference(claims, secret, { typ: 'JWT', alg: 'HS256' }),
+      reference(claims, secret, { alg: 'HS256' }),
+      `${pair.accessToken}=`,
+      `${pair.accessToken}.`,
+      `${header}.${payload}.${Buffer.from(signature, 'base64url').toString('base64')}==`,
       123 as unknown as string,
       null as unknown as string,
     ];
@@ -131,7 +137,7 @@ describe('AccessTokenAuthenticator and the @Auth() JWT guard without passport', 
   beforeEach(() => {
     clock = new TestClock(new Date(iat * 1000));
     revoked = new Set();
-    const revocations = { isRevoked: (sid: string) => revoked.has(sid) } as unknown as SessionRevocations;
+    const revocations = { isTokenRevoked: (token: { sessionId: string }) => revoked.has(token.sessionId) } as unknown as SessionRevocations;
     authenticator = new AccessTokenAuthenticator(config, tokens, clock, revocations);
   });
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { computeDeadlines, PolicySnapshot } from '@sessions/session-policy';
-import { createSigner, createVerifier } from 'fast-jwt';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Role } from '../common/auth/roles';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
@@ -32,25 +31,37 @@ const MAX_TOKEN_LENGTH = 4096;
 
 type Claims = Record<string, unknown>;
 
+/** `{"alg":"HS256","typ":"JWT"}`: the only header we sign, byte for byte what jsonwebtoken and fast-jwt wrote. */
+const HS256_HEADER = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
+const HEADER_PREFIX = `${HS256_HEADER}.`;
+
 /**
- * One HS256 key: its signer and verifier are built once (fast-jwt prepares the
- * `KeyObject` at construction, so nothing per call re-reads the key). The verifier
- * accepts HS256 only — `none`, other HMAC sizes and RS/ES headers are refused —
- * and checks signature and shape, not time: `exp`/`iat` are judged by the callers
- * against the injected `Clock`. No verification cache: a refresh token is verified
- * once in its life, and on an access token the cache's own SHA-512 of the token costs
- * about what the HMAC it saves does (docs/benchmark-notes.md).
+ * One HS256 key on `node:crypto` directly (the key imported once as a `KeyObject`): the
+ * refresh path signs two tokens and verifies one, and fast-jwt's generic signer and
+ * decoder cost about twice the HMAC itself (docs/benchmark-notes.md). Verification is
+ * strict: the header must be exactly ours (so `none`, other algorithms, `crit` or any other
+ * header is refused before the HMAC), three parts, and the signature the canonical
+ * base64url of the HMAC, compared in constant time. The claims must be a JSON object.
+ * Signature and shape only, not time: `exp`/`iat` are judged by the callers against the
+ * injected `Clock`.
  */
 function hs256(secret: string): { sign: (claims: object) => string; verify: (token: string) => Claims | null } {
-  const key = Buffer.from(secret, 'utf8');
-  const sign = createSigner<object>({ key, algorithm: 'HS256' });
-  const verify = createVerifier({ key, algorithms: ['HS256'], ignoreExpiration: true, cache: false });
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const mac = (input: string) => createHmac('sha256', key).update(input).digest('base64url');
   return {
-    sign,
+    sign: (claims) => {
+      const input = HEADER_PREFIX + Buffer.from(JSON.stringify(claims)).toString('base64url');
+      return `${input}.${mac(input)}`;
+    },
     verify: (token) => {
-      if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return null;
+      if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !token.startsWith(HEADER_PREFIX)) return null;
+      const dot = token.indexOf('.', HEADER_PREFIX.length);
+      if (dot === -1 || token.indexOf('.', dot + 1) !== -1) return null;
+      const expected = Buffer.from(mac(token.slice(0, dot)));
+      const given = Buffer.from(token.slice(dot + 1));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
       try {
-        const claims: unknown = verify(token);
+        const claims: unknown = JSON.parse(Buffer.from(token.slice(HEADER_PREFIX.length, dot), 'base64url').toString('utf8'));
         return claims !== null && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Claims) : null;
       } catch {
         return null;

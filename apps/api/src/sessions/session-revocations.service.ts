@@ -3,6 +3,7 @@ import { Client, Notification } from 'pg';
 import { APP_CONFIG } from '../config/app-config';
 import type { RuntimeConfig } from '../config/runtime-config';
 import { Clock } from '../common/clock';
+import { AccountRevocation, ACCOUNT_REVOKED_CHANNEL, parseAccountRevocation, refusesToken } from './account-revocation';
 import { SessionsRepository } from './sessions.repository';
 
 export const SESSION_REVOKED_CHANNEL = 'session_revoked';
@@ -23,15 +24,19 @@ export function parseRevokedIds(payload: string): string[] {
  * an ended session's tokens without a database read per request.
  *
  * An entry only has to outlive the access tokens of its session (their TTL). Every
- * replica hears about every ended session through PostgreSQL LISTEN/NOTIFY (a statement
- * trigger on `sessions` notifies the ended ids in batches inside the ending transaction); a replica that starts, or
- * whose listener reconnects, reloads the sessions ended within the TTL.
+ * replica hears about every ended session through PostgreSQL LISTEN/NOTIFY (triggers on
+ * `sessions` notify the ended ids in batches inside the ending transaction); an account-wide
+ * revocation arrives as one rule instead of its ids (ADR 0028, {@link AccountRevocation}). A
+ * replica that starts, or whose listener reconnects, reloads the ids of the sessions ended
+ * within the TTL (account-wide ones included: their rows are ended like any other).
  */
 @Injectable()
 export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SessionRevocations.name);
   /** session id → epoch ms after which no access token of it can still be valid */
   private readonly revoked = new Map<string, number>();
+  /** account id → its account-wide revocations, each with the epoch ms it is kept until */
+  private readonly accounts = new Map<string, { rule: AccountRevocation; until: number }[]>();
   private listener: Client | null = null;
   private stopped = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -67,6 +72,27 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
     return until !== undefined && until > this.clock.now().getTime();
   }
 
+  /** Whether an access token with these claims belongs to an ended session (by id, or by an account-wide rule). */
+  isTokenRevoked(token: { sessionId: string; accountId: string; userId: string; issuedAt: number }): boolean {
+    if (this.isRevoked(token.sessionId)) return true;
+    const rules = this.accounts.get(token.accountId);
+    if (rules === undefined) return false;
+    const now = this.clock.now().getTime();
+    return rules.some((entry) => entry.until > now && refusesToken(entry.rule, token));
+  }
+
+  /** Records an account-wide revocation (this process's after commit, or a replica's notification). */
+  markAccountRevoked(rule: AccountRevocation): void {
+    const until = this.clock.now().getTime() + this.retentionMs();
+    // A later rule for the same excepted user (or for nobody excepted) covers an earlier one:
+    // repeated revokes keep one rule per excepted user, so the guard's check stays short.
+    const covered = (older: AccountRevocation) =>
+      older.issuedBefore <= rule.issuedBefore && (rule.exceptUserId === null || older.exceptUserId === rule.exceptUserId);
+    const rules = (this.accounts.get(rule.accountId) ?? []).filter((entry) => !covered(entry.rule));
+    rules.push({ rule, until });
+    this.accounts.set(rule.accountId, rules);
+  }
+
   /** Records sessions this process just ended (after commit), ahead of their notification. */
   markRevoked(sessionIds: readonly string[]): void {
     const until = this.clock.now().getTime() + this.retentionMs();
@@ -81,6 +107,11 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   private prune(): void {
     const now = this.clock.now().getTime();
     for (const [id, until] of this.revoked) if (until <= now) this.revoked.delete(id);
+    for (const [accountId, rules] of this.accounts) {
+      const kept = rules.filter((entry) => entry.until > now);
+      if (kept.length === 0) this.accounts.delete(accountId);
+      else this.accounts.set(accountId, kept);
+    }
   }
 
   private async listen(): Promise<void> {
@@ -105,10 +136,15 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
     });
     client.on('notification', (message: Notification) => {
       if (message.channel === SESSION_REVOKED_CHANNEL && message.payload) this.markRevoked(parseRevokedIds(message.payload));
+      if (message.channel === ACCOUNT_REVOKED_CHANNEL && message.payload) {
+        const rule = parseAccountRevocation(message.payload);
+        if (rule) this.markAccountRevoked(rule);
+        else this.logger.warn({ payload: message.payload.slice(0, 200) }, 'unreadable account revocation ignored');
+      }
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${SESSION_REVOKED_CHANNEL}`);
+      await client.query(`LISTEN ${SESSION_REVOKED_CHANNEL}; LISTEN ${ACCOUNT_REVOKED_CHANNEL}`);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;

@@ -13,6 +13,7 @@ import {
   tightenedIdleMaxSeconds,
   type TighteningInputs,
 } from '../common/live-session.sql';
+import { AccountRevocation, ACCOUNT_REVOKED_CHANNEL, accountRevocationPayload, RECENT_MARGIN_SECONDS } from './account-revocation';
 import { RevokeReason, SessionEntity } from './session.entity';
 
 export interface NewSession {
@@ -413,6 +414,55 @@ export class SessionsRepository {
   }
 
   /**
+   * Ends every live session of an account (but the excepted user's) with `reason`, and
+   * notifies the replicas with one account-level message instead of one id per session
+   * (ADR 0028): the statement turns the trigger's per-row notification off for itself, and
+   * returns only how many ended and the ids of sessions used in the last
+   * {@link RECENT_MARGIN_SECONDS} — the ones that may hold a token issued in the second of
+   * `now` or later, which the account rule does not cover. All inside the caller's
+   * transaction: a rollback notifies nobody.
+   */
+  async revokeAccountWide(
+    target: { accountId: string; exceptUserId?: string },
+    reason: RevokeReason,
+    now: Date,
+  ): Promise<{ count: number; recentIds: string[]; rule: AccountRevocation }> {
+    const rule: AccountRevocation = {
+      accountId: target.accountId,
+      issuedBefore: Math.floor(now.getTime() / 1000),
+      exceptUserId: target.exceptUserId ?? null,
+    };
+    const recentSince = new Date((rule.issuedBefore - RECENT_MARGIN_SECONDS) * 1000);
+    const tx = this.txHost.tx;
+    await tx.query(`SELECT set_config('sessions.revocation_notify', 'account', true)`);
+    const [row]: [{ count: number; recent: string | null }] = await tx.query(
+      `WITH ended AS (
+         UPDATE sessions SET revoked_at = $1, revoke_reason = $2
+          WHERE account_id = $3 AND revoked_at IS NULL AND ($4::uuid IS NULL OR user_id <> $4::uuid)
+         RETURNING CASE WHEN last_used_at >= $5 THEN id END AS recent)
+       SELECT count(*)::int AS count, string_agg(recent::text, ',') AS recent FROM ended`,
+      [now, reason, target.accountId, rule.exceptUserId, recentSince],
+    );
+    const recentIds = row.recent ? row.recent.split(',') : [];
+    if (row.count === 0) {
+      await tx.query(`SELECT set_config('sessions.revocation_notify', '', true)`);
+      return { count: 0, recentIds, rule };
+    }
+    // The setting off again (later statements of the transaction notify per id), then the
+    // account rule and the recent ids, as the trigger would send them (≤ 200 per payload).
+    await tx.query(`SELECT set_config('sessions.revocation_notify', '', true), pg_notify($1, $2)`, [
+      ACCOUNT_REVOKED_CHANNEL,
+      accountRevocationPayload(rule),
+    ]);
+    if (recentIds.length > 0) {
+      await tx.query(`SELECT pg_notify('session_revoked', chunk) FROM unnest($1::text[]) chunk`, [
+        chunks(recentIds, 200).map((ids) => ids.join(',')),
+      ]);
+    }
+    return { count: row.count, recentIds, rule };
+  }
+
+  /**
    * Up to `limit` of a user's live sessions after `after` (the first page when null): the
    * current session heads the first page. Asks for one more than it returns, so the caller
    * knows whether another page follows.
@@ -527,4 +577,10 @@ export class SessionsRepository {
     ]);
     return rows.map((row) => row.id);
   }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

@@ -31,6 +31,22 @@ export class SessionsService {
     return ids;
   }
 
+  /**
+   * Ends every live session of an account — but the excepted user's — inside the caller's
+   * transaction and returns how many ended. Replicas learn it as one account-level rule
+   * (ADR 0028), and this process holds the same rule once it commits.
+   */
+  async revokeAccountWide(target: { accountId: string; exceptUserId?: string }, reason: RevokeReason): Promise<number> {
+    const { count, recentIds, rule } = await this.sessions.revokeAccountWide(target, reason, this.clock.now());
+    if (count > 0) {
+      this.transactions.afterCommit(() => {
+        this.revocations.markAccountRevoked(rule);
+        this.revocations.markRevoked(recentIds);
+      });
+    }
+    return count;
+  }
+
   /** Ends the user's live sessions beyond the `keep` most recently used (`session_limit`); as {@link revoke}. */
   async endBeyondLimit(owner: { accountId: string; userId: string }, keep: number): Promise<string[]> {
     const ids = await this.sessions.endBeyondLimit(owner, keep, this.clock.now());

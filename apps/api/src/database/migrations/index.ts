@@ -7,6 +7,7 @@ import { SessionReauthenticatedAt1764450000000 } from './1764450000000-session-r
 import { RolePolicies1764500000000 } from './1764500000000-role-policies';
 import { BatchedRevocationNotify1764900000000 } from './1764900000000-batched-revocation-notify';
 import { RevocationNotifyFastPaths1765100000000 } from './1765100000000-revocation-notify-fast-paths';
+import { RevocationNotifyWithoutTransitionTables1765300000000 } from './1765300000000-revocation-notify-without-transition-tables';
 
 /** Every migration in order; listed explicitly because the API ships as one bundle. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RolePolicies1764500000000,
   BatchedRevocationNotify1764900000000,
   RevocationNotifyFastPaths1765100000000,
+  RevocationNotifyWithoutTransitionTables1765300000000,
 ];
