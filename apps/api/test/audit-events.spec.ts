@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { PreparedQueries } from '../src/database/prepared';
 import { login, SignedInUser, signupOwner } from './builders';
 import { createTestApp, TestApp } from './test-app';
 
@@ -172,6 +173,50 @@ describe('audit events (real PostgreSQL, through HTTP)', () => {
     const second = await list(owner, { action: 'account.session_policy_update', limit: 1, cursor: first.body.next_cursor! });
     expect(second.body.items.map((i) => i.occurred_at)).toEqual([t1]);
     expect(second.body.next_cursor).toBeNull();
+  });
+
+  it('combines every filter with a cursor (action, actor, since, until)', async () => {
+    const owner = await signupOwner(t); // auth.login_succeeded (signup)
+    const since = t.clock.now().toISOString();
+    const updates: string[] = [];
+    for (const minutes of [60, 70, 80, 90]) {
+      t.clock.advance(30);
+      updates.unshift(t.clock.now().toISOString());
+      expect((await patchPolicy(owner, { idle_minutes: minutes })).status).toBe(200);
+    }
+    t.clock.advance(30);
+    const until = t.clock.now().toISOString();
+    expect((await patchPolicy(owner, { idle_minutes: 100 })).status).toBe(200); // at `until`: excluded
+    const query = { action: 'account.session_policy_update', actor: owner.id, since, until, limit: 2 };
+
+    const pages = await walk(owner, query);
+
+    expect(pages.map((page) => page.items.map((item) => item.occurred_at))).toEqual([updates.slice(0, 2), updates.slice(2)]);
+    expect(pages.flatMap((page) => page.items.map((item) => item.actor?.user_id))).toEqual([owner.id, owner.id, owner.id, owner.id]);
+    // Another actor's id: nothing, even with the other filters matching.
+    expect((await list(owner, { ...query, actor: '6f1c1c9e-1d7c-4a44-9d0e-8b3f7c0a1b2c' })).body.items).toEqual([]);
+  });
+
+  it('reads pages with named statements whose plans PostgreSQL reuses (issue 11)', async () => {
+    const owner = await signupOwner(t);
+    for (let i = 0; i < 12; i++) expect((await list(owner)).status).toBe(200);
+
+    // Plans live per connection: hold every pooled connection and add up what each has cached.
+    const queries = t.app.get(PreparedQueries);
+    const pool = (t.db.driver as unknown as { master: { totalCount: number } }).master;
+    const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => queries.connect()));
+    const plans: Record<string, number> = {};
+    try {
+      for (const client of clients) {
+        const { rows } = await client.query<{ name: string; generic_plans: string; custom_plans: string }>(
+          'SELECT name, generic_plans, custom_plans FROM pg_prepared_statements',
+        );
+        for (const row of rows) plans[row.name] = (plans[row.name] ?? 0) + Number(row.generic_plans) + Number(row.custom_plans);
+      }
+    } finally {
+      for (const client of clients) client.release();
+    }
+    expect(plans['audit_events_page_00000']).toBeGreaterThanOrEqual(12);
   });
 
   it.each([

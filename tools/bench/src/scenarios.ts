@@ -14,7 +14,7 @@ import { runHttpLoad, type ClientScript } from './load';
 import type { Once, Plan, Point } from './model';
 import type { BenchOptions, Section } from './options';
 import { chainStart, runPgbench } from './pgbench';
-import { addSessions, seedSessions, type BenchSession, type SeedPolicy } from './seed';
+import { addSessions, REAL_CLIENTS, seedSessions, type BenchSession, type SeedClient, type SeedPolicy } from './seed';
 import { summarize, unexpected, type LoadResult } from './stats';
 
 export const USER_AGENT = 'sessions-bench/2.0';
@@ -437,10 +437,13 @@ export class Bench {
     }
   }
 
-  /** A user with `count` live sessions (the first is the one the token belongs to) and its access token. */
-  private async userWithSessions(label: string, count: number, role: 'engineer' | 'owner' = 'engineer') {
+  /**
+   * A user with `count` live sessions (the first is the one the token belongs to) and its
+   * access token; the other sessions come from `clients` (the bench client on loopback when absent).
+   */
+  private async userWithSessions(label: string, count: number, role: 'engineer' | 'owner' = 'engineer', clients?: readonly SeedClient[]) {
     const [session] = await seedSessions(this.ctx.db, { count: 1, label, policy: this.policy, role });
-    if (count > 1) await addSessions(this.ctx.db, session, count - 1, this.policy);
+    if (count > 1) await addSessions(this.ctx.db, session, count - 1, this.policy, clients);
     const [{ accessToken }] = await this.mint(this.ctx.api, [session]);
     return { session, accessToken };
   }
@@ -464,12 +467,33 @@ export class Bench {
       ['many', `${this.o.manyDevices.toLocaleString('en-US')} sessions (past the cap, seeded in SQL)`, this.o.manyDevices],
     ];
     const users = [];
-    for (const [key, label, count] of cases) users.push({ key, label, ...(await this.userWithSessions(`devices-${key}`, count)) });
+    // Real browsers on public addresses: what the list's per-row work (user agent, geo-IP) meets in production.
+    for (const [key, label, count] of cases)
+      users.push({ key, label, ...(await this.userWithSessions(`devices-${key}`, count, 'engineer', REAL_CLIENTS)) });
     await this.settle();
     for (const user of users) {
       for (const c of [LATENCY_CONCURRENCY, this.o.concurrency])
         await this.deviceList(`devices/${user.key}/${c}`, user.label, c, user.accessToken);
     }
+    const atCap = users.find((user) => user.key === 'cap');
+    if (this.o.profile && atCap)
+      await this.profiled('devices/cap', () =>
+        this.deviceList('profile/devices/cap', 'API, profiled', LATENCY_CONCURRENCY, atCap.accessToken),
+      );
+  }
+
+  /**
+   * With `--profile`, one more (unreported) run of a read scenario under the V8 profiler: its
+   * self-time summary goes to the log, the whole profile to the temp folder. The refresh
+   * profile alone is written into the report.
+   */
+  private async profiled(id: string, run: () => Promise<Point>): Promise<void> {
+    await this.ctx.api.call('profileStart', null);
+    const point = await run();
+    this.points.splice(this.points.indexOf(point), 1); // the profiler slows it: not a figure
+    const summary = await this.ctx.api.call<string[]>('profileStop', null);
+    log(`profile of ${id} at c=${point.concurrency} (the .cpuprofile is in the temp folder):`);
+    for (const line of summary) log(`  ${line}`);
   }
 
   private async replicas(): Promise<void> {
@@ -594,7 +618,7 @@ export class Bench {
          FROM users u CROSS JOIN generate_series(1, 100) g WHERE u.email LIKE 'big-%'`,
       [now, this.policy.idleMaxSeconds, this.policy.absMaxSeconds],
     );
-    const user = await this.userWithSessions('big-user', this.ctx.config.sessionMaxPerUser);
+    const user = await this.userWithSessions('big-user', this.ctx.config.sessionMaxPerUser, 'engineer', REAL_CLIENTS);
     const owner = await this.userWithSessions('big-owner', 1, 'owner');
     const half = Math.floor(rows / 2);
     await db.query(
@@ -633,7 +657,9 @@ export class Bench {
       null,
       Math.min(this.ctx.config.sessionMaxPerUser, DEVICE_PAGE_MAX),
     );
-    await new AuditEventsRepository({ query: record } as never).list(owner.session.accountId, { limit: AUDIT_PAGE_DEFAULT + 1 });
+    await new AuditEventsRepository({ rows: record } as never, { query: record } as never).list(owner.session.accountId, {
+      limit: AUDIT_PAGE_DEFAULT + 1,
+    });
     const labels: [string, string][] = [
       ['big/devices', "Device list, first page (`sessions_devices_page`, the API's named statement)"],
       ['big/audit', 'Audit log, first page (`AuditEventsRepository.list`)'],
@@ -657,11 +683,22 @@ export class Bench {
       LATENCY_CONCURRENCY,
       user.accessToken,
     );
-    await this.measure(
+    await this.auditPage('big/audit', `first page, ${rows.toLocaleString('en-US')}-row table`, owner.accessToken);
+    if (this.o.profile) {
+      await this.profiled('big/devices', () =>
+        this.deviceList('profile/big/devices', 'API, profiled', LATENCY_CONCURRENCY, user.accessToken),
+      );
+      await this.profiled('big/audit', () => this.auditPage('profile/big/audit', 'API, profiled', owner.accessToken));
+    }
+  }
+
+  /** The first page of the audit log, one request at a time (the latency goal). */
+  private auditPage(id: string, series: string, accessToken: string): Promise<Point> {
+    return this.measure(
       {
-        id: 'big/audit',
+        id,
         scenario: 'audit log',
-        series: `first page, ${rows.toLocaleString('en-US')}-row table`,
+        series,
         operation: '`GET /api/accounts/me/audit-events`',
         concurrency: LATENCY_CONCURRENCY,
         server: 'api',
@@ -670,7 +707,7 @@ export class Bench {
       this.http([this.ctx.api.url], LATENCY_CONCURRENCY, 200, () => ({
         method: 'GET',
         path: '/api/accounts/me/audit-events',
-        headers: { authorization: `Bearer ${owner.accessToken}`, 'user-agent': USER_AGENT },
+        headers: { authorization: `Bearer ${accessToken}`, 'user-agent': USER_AGENT },
       })),
     );
   }

@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { GeoIpService } from './geo-ip.service';
+import { GEO_IP_CACHE_SIZE, GeoIpService } from './geo-ip.service';
 
 describe('GeoIpService', () => {
   let sut: GeoIpService;
@@ -80,6 +80,37 @@ describe('GeoIpService', () => {
     expect(other.get(GeoIpService).lookup('8.8.8.8')).toMatchObject({
       country: 'US',
     });
+  });
+
+  it('answers a repeated address the same from its cache, frozen', () => {
+    const first = sut.lookup('8.8.8.8');
+    const again = sut.lookup('8.8.8.8');
+
+    expect(again).toEqual(first);
+    expect(again?.country).toBe('US');
+    expect(Object.isFrozen(again)).toBe(true);
+    expect(sut.lookup('  8.8.8.8 ')).toEqual(first);
+    expect(sut.lookup('10.1.2.3')).toBeNull();
+    expect(sut.lookup('10.1.2.3')).toBeNull();
+  });
+
+  it('keeps at most GEO_IP_CACHE_SIZE addresses, and answers evicted ones the same again', () => {
+    const fresh = new GeoIpService();
+    const apple = fresh.lookup('17.0.0.1');
+    for (let i = 0; i < GEO_IP_CACHE_SIZE + 100; i++) {
+      fresh.lookup(`81.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    }
+
+    expect(fresh.cachedAddressCount()).toBe(GEO_IP_CACHE_SIZE);
+    expect(fresh.lookup('17.0.0.1')).toEqual(apple);
+  });
+
+  it('does not cache an address longer than any IP (hostile input)', () => {
+    const fresh = new GeoIpService();
+    // Still answered as before (normalizeIp trims), only not kept.
+    expect(fresh.lookup(`${' '.repeat(80)}8.8.8.8`)?.country).toBe('US');
+    expect(fresh.lookup('x'.repeat(10_000))).toBeNull();
+    expect(fresh.cachedAddressCount()).toBe(0);
   });
 
   it('answers lookups without I/O, fast enough for the request path', () => {

@@ -4,8 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { BlockList, isIP } from 'node:net';
 import { dirname, join } from 'node:path';
-import { normalizeIp } from '../common/client-ip';
+import { MAX_IP_LENGTH, normalizeIp } from '../common/client-ip';
 
+import { BoundedCache } from './bounded-cache';
 import type { GeoLocation } from './geo-location';
 
 interface GeoDatabases {
@@ -64,6 +65,9 @@ const NOT_GEOLOCATABLE = ((): BlockList => {
 
 const logger = new Logger('GeoIpService');
 
+/** Distinct client addresses whose location is kept (≤ 65 characters each: about 2 MB in all). */
+export const GEO_IP_CACHE_SIZE = 10_000;
+
 // One copy per process (per test file under Jest), shared by every service
 // instance: the two databases take ~130 MB, and tests build many Nest apps.
 let databases: GeoDatabases | null = null;
@@ -111,6 +115,14 @@ async function readDatabases(): Promise<GeoDatabases> {
  */
 @Injectable()
 export class GeoIpService implements OnModuleInit {
+  /**
+   * Answers by address as written (before normalisation). A device list looks up every
+   * row's address on every request (5–9 µs each), and a user's devices share a few
+   * addresses. Only answers from loaded databases are kept, so nothing cached before
+   * they load says "unknown" afterwards.
+   */
+  private readonly located = new BoundedCache<string, GeoLocation | null>(GEO_IP_CACHE_SIZE);
+
   onModuleInit(): void {
     // Not awaited: startup must not wait for the databases. Until they are in
     // memory, lookups answer null (location unknown), which callers handle.
@@ -130,27 +142,44 @@ export class GeoIpService implements OnModuleInit {
    * Synchronous and free of I/O, so it is cheap on the request path.
    */
   lookup(ip: string | null | undefined): GeoLocation | null {
-    const address = normalizeIp(ip);
-    if (address === null || databases === null) {
+    const loaded = databases;
+    if (ip === null || ip === undefined || loaded === null) {
       return null;
     }
-    const family = isIP(address) === 4 ? 'ipv4' : 'ipv6';
-    if (NOT_GEOLOCATABLE.check(address, family)) {
-      return null;
+    // Longer than any address with a zone id: not worth a cache entry (normalizeIp decides).
+    if (ip.length > MAX_IP_LENGTH + 20) {
+      return locate(loaded, ip);
     }
-    // Each file holds one family; the IPv4 tree would happily walk the first
-    // 32 bits of an IPv6 address and return a meaningless record.
-    const reader = family === 'ipv4' ? databases.ipv4 : databases.ipv6;
-    let record: unknown;
-    try {
-      record = reader.get(address);
-    } catch (error: unknown) {
-      // A location is a nicety; it must never fail the sign-in it decorates.
-      logger.warn(`IP geolocation lookup failed: ${String(error)}`);
-      return null;
-    }
-    return toGeoLocation(record);
+    return this.located.getOrCompute(ip, (key) => locate(loaded, key));
   }
+
+  /** How many addresses have a cached answer (for tests of the bound). */
+  cachedAddressCount(): number {
+    return this.located.size;
+  }
+}
+
+function locate(databases: GeoDatabases, ip: string): GeoLocation | null {
+  const address = normalizeIp(ip);
+  if (address === null) {
+    return null;
+  }
+  const family = isIP(address) === 4 ? 'ipv4' : 'ipv6';
+  if (NOT_GEOLOCATABLE.check(address, family)) {
+    return null;
+  }
+  // Each file holds one family; the IPv4 tree would happily walk the first
+  // 32 bits of an IPv6 address and return a meaningless record.
+  const reader = family === 'ipv4' ? databases.ipv4 : databases.ipv6;
+  let record: unknown;
+  try {
+    record = reader.get(address);
+  } catch (error: unknown) {
+    // A location is a nicety; it must never fail the sign-in it decorates.
+    logger.warn(`IP geolocation lookup failed: ${String(error)}`);
+    return null;
+  }
+  return toGeoLocation(record);
 }
 
 /**
@@ -169,11 +198,12 @@ function toGeoLocation(record: unknown): GeoLocation | null {
   if (country === null || !/^[A-Z]{2}$/.test(country) || country === 'ZZ') {
     return null;
   }
-  return {
+  // Frozen: cached answers are shared by every caller.
+  return Object.freeze({
     city: text(fields['city']),
     region: text(fields['state1']),
     country,
-  };
+  });
 }
 
 function text(value: unknown): string | null {

@@ -1,4 +1,4 @@
-import { DeviceDescription, MAX_USER_AGENT_LENGTH, describeUserAgent } from './user-agent';
+import { DeviceDescription, MAX_USER_AGENT_LENGTH, USER_AGENT_CACHE_SIZE, cachedUserAgentCount, describeUserAgent } from './user-agent';
 
 const UNKNOWN: DeviceDescription = {
   deviceLabel: 'Unknown device',
@@ -153,5 +153,44 @@ describe('describeUserAgent', () => {
     const result = describeUserAgent('Mozilla/5.0 ('.repeat(100_000));
     expect(performance.now() - started).toBeLessThan(250);
     expect(result.deviceLabel).toEqual(expect.any(String));
+  });
+
+  describe('cache of parsed headers', () => {
+    const chrome = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
+    it('answers a repeated header the same, and the answer cannot be changed by a caller', () => {
+      const first = describeUserAgent(chrome);
+      const again = describeUserAgent(chrome);
+
+      expect(again).toEqual({ deviceLabel: 'Chrome on macOS', browser: 'Chrome 130', os: 'macOS 10.15', deviceType: 'desktop' });
+      expect(again).toEqual(first);
+      expect(Object.isFrozen(again)).toBe(true);
+      expect(Object.isFrozen(describeUserAgent(null))).toBe(true);
+    });
+
+    it('keys by what is parsed: surrounding spaces and text past the cut share the entry', () => {
+      describeUserAgent(chrome);
+      const before = cachedUserAgentCount();
+
+      expect(describeUserAgent(`  ${chrome}  `)).toEqual(describeUserAgent(chrome));
+      expect(describeUserAgent(`${chrome.padEnd(MAX_USER_AGENT_LENGTH, ' ')}tail`)).toEqual(describeUserAgent(chrome));
+      expect(cachedUserAgentCount()).toBe(before);
+    });
+
+    it('stays bounded under a flood of distinct headers and still answers each one right', () => {
+      for (let i = 0; i < USER_AGENT_CACHE_SIZE + 500; i++) {
+        describeUserAgent(`Mozilla/5.0 (X11; Linux x86_64; rv:${i}.0) Gecko/20100101 Firefox/${i}.0`);
+      }
+
+      expect(cachedUserAgentCount()).toBe(USER_AGENT_CACHE_SIZE);
+      // The first of the flood was evicted long ago: parsed again, same answer.
+      expect(describeUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:0.0) Gecko/20100101 Firefox/0.0')).toEqual({
+        deviceLabel: 'Firefox on Linux',
+        browser: 'Firefox 0',
+        os: 'Linux',
+        deviceType: 'desktop',
+      });
+      expect(describeUserAgent(chrome).deviceLabel).toBe('Chrome on macOS');
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { BoundedCache } from './bounded-cache';
+
 /**
  * Turns a raw `User-Agent` header into the human-readable fields of a session
  * (device) item: `device_label`, `browser`, `os` and `device_type`.
@@ -96,12 +98,36 @@ const DEVICE_PLACES: Readonly<Record<string, string>> = {
   iPod: 'iPod touch',
 };
 
+/**
+ * Distinct user agents kept parsed. A device list parses one header per row on every
+ * request (50 rows at the session cap) and ua-parser-js costs 15–30 µs a header, while a
+ * user's devices, and an account's, repeat the same few browsers. Keys are at most
+ * {@link MAX_USER_AGENT_LENGTH} characters, so the cache holds ≤ ~2 MB of text.
+ */
+export const USER_AGENT_CACHE_SIZE = 2000;
+
+const UNKNOWN_DEVICE: DeviceDescription = Object.freeze(unknownDevice());
+
+const described = new BoundedCache<string, DeviceDescription>(USER_AGENT_CACHE_SIZE);
+
+/**
+ * The description of a `User-Agent` header. Answers are shared between callers (frozen):
+ * the same header always gets the same answer, parsed once while it stays in the cache.
+ */
 export function describeUserAgent(ua: string | null | undefined): DeviceDescription {
   const input = (ua ?? '').slice(0, MAX_USER_AGENT_LENGTH).trim();
   if (input === '') {
-    return unknownDevice();
+    return UNKNOWN_DEVICE;
   }
+  return described.getOrCompute(input, parse);
+}
 
+/** How many parsed user agents are cached (for tests of the bound). */
+export function cachedUserAgentCount(): number {
+  return described.size;
+}
+
+function parse(input: string): DeviceDescription {
   const result = new UAParser(input).getResult();
 
   const browserName = clean(result.browser.name);
@@ -119,12 +145,12 @@ export function describeUserAgent(ua: string | null | undefined): DeviceDescript
   const os = joinParts(shownOsName, osVersion);
   const place = devicePlace ?? shownOsName;
 
-  return {
+  return Object.freeze({
     deviceLabel: makeLabel(shownBrowserName, place),
     browser,
     os,
     deviceType: toDeviceType(result.device.type, shownOsName),
-  };
+  });
 }
 
 function unknownDevice(): DeviceDescription {
