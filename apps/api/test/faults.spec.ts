@@ -336,7 +336,16 @@ describe('database faults and shutdown (real server, own PostgreSQL)', () => {
         });
         request.on('error', () => resolve(null));
       });
+    // The test marks `signalled` before the server has even run its SIGTERM handler, so answers
+    // counted from there include ones served normally in between (more of them the faster the
+    // API is). Drain is judged from what the server says instead: after a connection's answer
+    // carried `Connection: close` it must never be answered again, and from the first such
+    // answer on (the server is draining for sure) each connection gets at most one more.
+    let drainSeen = false;
+    let servedAfterClose = 0;
+    let answersOnceDraining = 0;
     const client = async () => {
+      let sawClose = false;
       for (;;) {
         const answer = await one();
         answered++;
@@ -346,7 +355,13 @@ describe('database faults and shutdown (real server, own PostgreSQL)', () => {
           return;
         }
         figures.requestsAfterSigterm++;
-        if (answer.close) figures.closedAfterSigterm++;
+        if (sawClose) servedAfterClose++;
+        if (answer.close) {
+          figures.closedAfterSigterm++;
+          sawClose = true;
+          drainSeen = true;
+        }
+        if (drainSeen) answersOnceDraining++;
         if (performance.now() - signalled > (DRAIN_SECONDS + 5) * 1000) return;
       }
     };
@@ -367,7 +382,11 @@ describe('database faults and shutdown (real server, own PostgreSQL)', () => {
     // Each keep-alive connection got at most the answer in flight and one more (sent before
     // it saw `Connection: close`), then could not get back in: no serving on after SIGTERM.
     expect(refused).toBe(6);
-    expect(figures.requestsAfterSigterm).toBeLessThanOrEqual(2 * 6);
+    expect(servedAfterClose).toBe(0);
+    expect(answersOnceDraining).toBeLessThanOrEqual(2 * 6);
+    // Before the handler ran, only the milliseconds between kill() and the server's event loop:
+    // a server that kept serving keep-alive clients while it drains would answer hundreds.
+    expect(figures.requestsAfterSigterm).toBeLessThanOrEqual(10 * 6);
     // PostgreSQL was stopped with the API, not left behind.
     expect(() => readFileSync(join(dataDir, 'pg', 'postmaster.pid'))).toThrow();
   }, 60_000);
